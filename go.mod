@@ -1,0 +1,3 @@
+module github.com/uqe-dev/uqe
+
+go 1.26
