@@ -1,0 +1,290 @@
+// Package executor runs physical plans: operators that stream Arrow record
+// batches to each other (scan, filter, project, hash aggregate, hash and
+// nested-loop joins, sort, limit, distinct, set operations, values), with
+// vectorised kernels for common expressions and Arrow compute kernels for
+// filtering and taking rows. Semantic operators call the model layer; until
+// one is configured they fail with errs.NoModel.
+package executor
+
+import (
+	"context"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/uqe-dev/uqe/errs"
+	"github.com/uqe-dev/uqe/planner"
+	"github.com/uqe-dev/uqe/value"
+)
+
+// Operator is a running physical operator. Next returns the next batch
+// (owned by the caller, who releases it) or nil at the end.
+type Operator interface {
+	Cols() []planner.Col
+	Next() (arrow.RecordBatch, error)
+	Close()
+}
+
+// Stats counts what an execution did.
+type Stats struct {
+	RowsScanned   int64
+	SubqueryRuns  int64
+	SubqueryCache int64
+}
+
+// Exec is one statement's execution context.
+type Exec struct {
+	Ctx   context.Context
+	Mem   memory.Allocator
+	Stats Stats
+	// subCache memoises subquery results by outer binding.
+	subCache map[*planner.Subquery]map[string]*subResult
+}
+
+// New returns an execution context.
+func New(ctx context.Context, mem memory.Allocator) *Exec {
+	if mem == nil {
+		mem = memory.DefaultAllocator
+	}
+	return &Exec{Ctx: ctx, Mem: mem, subCache: map[*planner.Subquery]map[string]*subResult{}}
+}
+
+func (x *Exec) computeCtx() context.Context {
+	return compute.WithAllocator(x.Ctx, x.Mem)
+}
+
+// frame binds outer column values for a correlated subquery.
+type frame struct {
+	vals   map[planner.ColID]value.Value
+	parent *frame
+}
+
+func (f *frame) get(id planner.ColID) (value.Value, bool) {
+	for ; f != nil; f = f.parent {
+		if v, ok := f.vals[id]; ok {
+			return v, true
+		}
+	}
+	return value.NullValue, false
+}
+
+// Build builds the operator tree for a plan.
+func (x *Exec) Build(n planner.Node) (Operator, error) { return x.build(n, nil) }
+
+func (x *Exec) build(n planner.Node, env *frame) (Operator, error) {
+	if err := x.Ctx.Err(); err != nil {
+		return nil, errs.New(errs.Cancelled, "query cancelled")
+	}
+	switch n := n.(type) {
+	case *planner.Scan:
+		return x.newScan(n, env)
+	case *planner.Values:
+		return &valuesOp{x: x, n: n, env: env}, nil
+	case *planner.Filter:
+		in, err := x.build(n.In, env)
+		if err != nil {
+			return nil, err
+		}
+		return &filterOp{x: x, in: in, cond: n.Cond, env: env}, nil
+	case *planner.Project:
+		in, err := x.build(n.In, env)
+		if err != nil {
+			return nil, err
+		}
+		return &projectOp{x: x, in: in, exprs: n.Exprs, cols: n.Cols, env: env}, nil
+	case *planner.Aggregate:
+		in, err := x.build(n.In, env)
+		if err != nil {
+			return nil, err
+		}
+		return &aggOp{x: x, in: in, n: n, env: env}, nil
+	case *planner.Join:
+		l, err := x.build(n.L, env)
+		if err != nil {
+			return nil, err
+		}
+		r, err := x.build(n.R, env)
+		if err != nil {
+			l.Close()
+			return nil, err
+		}
+		return newJoin(x, n, l, r, env), nil
+	case *planner.Sort:
+		in, err := x.build(n.In, env)
+		if err != nil {
+			return nil, err
+		}
+		return &sortOp{x: x, in: in, keys: n.Keys, env: env}, nil
+	case *planner.Limit:
+		in, err := x.build(n.In, env)
+		if err != nil {
+			return nil, err
+		}
+		return &limitOp{in: in, count: n.Count, offset: n.Offset}, nil
+	case *planner.Distinct:
+		in, err := x.build(n.In, env)
+		if err != nil {
+			return nil, err
+		}
+		return &distinctOp{x: x, in: in, seen: map[string]struct{}{}}, nil
+	case *planner.SetOp:
+		l, err := x.build(n.L, env)
+		if err != nil {
+			return nil, err
+		}
+		r, err := x.build(n.R, env)
+		if err != nil {
+			l.Close()
+			return nil, err
+		}
+		return &setOp{x: x, n: n, l: l, r: r}, nil
+	case *planner.SemFilter, *planner.SemMap, *planner.SemGroup, *planner.SemRank, *planner.SemJoin:
+		return nil, noModel(n)
+	}
+	return nil, errs.New(errs.Internal, "no executor for %T", n)
+}
+
+// layout maps column IDs to positions in an operator's output.
+func layout(cols []planner.Col) map[planner.ColID]int {
+	m := make(map[planner.ColID]int, len(cols))
+	for i, c := range cols {
+		m[c.ID] = i
+	}
+	return m
+}
+
+// schemaOf builds the Arrow schema of columns.
+func schemaOf(cols []planner.Col) *arrow.Schema {
+	fields := make([]arrow.Field, len(cols))
+	for i, c := range cols {
+		fields[i] = arrow.Field{Name: c.Name, Type: c.Type.ArrowType(), Nullable: true}
+		if c.Type == planner.TAny {
+			fields[i].Metadata = arrow.NewMetadata([]string{value.AnyMetaKey}, []string{value.AnyMetaValue})
+		}
+	}
+	return arrow.NewSchema(fields, nil)
+}
+
+// Drain runs an operator to the end and returns all its batches.
+func Drain(op Operator) ([]arrow.RecordBatch, error) {
+	var out []arrow.RecordBatch
+	for {
+		b, err := op.Next()
+		if err != nil {
+			for _, r := range out {
+				r.Release()
+			}
+			return nil, err
+		}
+		if b == nil {
+			return out, nil
+		}
+		if b.NumRows() == 0 {
+			b.Release()
+			continue
+		}
+		out = append(out, b)
+	}
+}
+
+// concat concatenates batches of one schema into one (releasing them).
+func (x *Exec) concat(cols []planner.Col, bs []arrow.RecordBatch) (arrow.RecordBatch, error) {
+	schema := schemaOf(cols)
+	if len(bs) == 1 {
+		return bs[0], nil
+	}
+	defer func() {
+		for _, b := range bs {
+			b.Release()
+		}
+	}()
+	if len(bs) == 0 {
+		arrs := make([]arrow.Array, len(cols))
+		for i, c := range cols {
+			arrs[i] = buildValues(x.Mem, c.Type, nil)
+		}
+		rec := array.NewRecordBatch(schema, arrs, 0)
+		releaseAll(arrs)
+		return rec, nil
+	}
+	arrs := make([]arrow.Array, len(cols))
+	var n int64
+	for _, b := range bs {
+		n += b.NumRows()
+	}
+	for i := range cols {
+		parts := make([]arrow.Array, len(bs))
+		for j, b := range bs {
+			parts[j] = b.Column(i)
+		}
+		a, err := array.Concatenate(parts, x.Mem)
+		if err != nil {
+			releaseAll(arrs[:i])
+			return nil, errs.New(errs.Internal, "concatenate: %v", err)
+		}
+		arrs[i] = a
+	}
+	rec := array.NewRecordBatch(schema, arrs, n)
+	releaseAll(arrs)
+	return rec, nil
+}
+
+func releaseAll(arrs []arrow.Array) {
+	for _, a := range arrs {
+		if a != nil {
+			a.Release()
+		}
+	}
+}
+
+// GetValue reads one cell of an array holding values of static type t.
+func GetValue(a arrow.Array, i int, t planner.Type) value.Value { return getValue(a, i, t) }
+
+// SchemaOf is the Arrow schema of batches with these columns.
+func SchemaOf(cols []planner.Col) *arrow.Schema { return schemaOf(cols) }
+
+// BuildBatch builds one record batch from row-major values.
+func BuildBatch(mem memory.Allocator, cols []planner.Col, rows [][]value.Value) arrow.RecordBatch {
+	arrs := make([]arrow.Array, len(cols))
+	for i, c := range cols {
+		vals := make([]value.Value, len(rows))
+		for r, row := range rows {
+			vals[r] = row[i]
+		}
+		arrs[i] = buildValues(mem, c.Type, vals)
+	}
+	rec := array.NewRecordBatch(schemaOf(cols), arrs, int64(len(rows)))
+	releaseAll(arrs)
+	return rec
+}
+
+// noModel is the error for a semantic operator while no model layer exists;
+// it points at the operator's first natural-language phrase.
+func noModel(n planner.Node) error {
+	var nl *planner.NLExpr
+	find := func(e planner.Expr) {
+		planner.Walk(e, func(x planner.Expr) bool {
+			if v, ok := x.(*planner.NLExpr); ok && nl == nil {
+				nl = v
+			}
+			return nl == nil
+		})
+	}
+	switch n := n.(type) {
+	case *planner.SemMap:
+		nl = n.Exprs[0]
+	case *planner.SemGroup:
+		nl = n.Key
+	case *planner.SemRank:
+		nl = n.Key
+	default:
+		for _, e := range planner.NodeExprs(n) {
+			find(e)
+		}
+	}
+	if nl == nil {
+		return errs.New(errs.NoModel, "%s needs a model; the model layer is not available in this build yet", n.Describe())
+	}
+	return errs.At(nl.Pos, errs.NoModel, "natural-language expression \"%s\" needs a model; the model layer is not available in this build yet", nl.Text)
+}

@@ -1,0 +1,486 @@
+// Package planner owns uqe's logical plan: it binds a parsed statement's
+// names and types against the catalog (with scopes for correlated
+// subqueries), and produces a tree of relational operators in which
+// natural-language expressions become named semantic operators (SemFilter,
+// SemMap, SemGroup, SemRank, SemJoin). The optimizer rewrites this tree; the
+// executor runs it.
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/uqe-dev/uqe/catalog"
+	"github.com/uqe-dev/uqe/value"
+)
+
+// Type is the static type of a column or expression.
+type Type uint8
+
+const (
+	TNull  Type = iota // only NULLs
+	TInt               // INTEGER, Arrow Int64
+	TFloat             // REAL, Arrow Float64
+	TText              // TEXT, Arrow String
+	TBlob              // BLOB, Arrow Binary
+	TBool              // result of a comparison, Arrow Boolean; 1/0 as a value
+	TAny               // values of several storage classes (SQLite's dynamic typing)
+)
+
+func (t Type) String() string {
+	return [...]string{"NULL", "INTEGER", "REAL", "TEXT", "BLOB", "BOOLEAN", "ANY"}[t]
+}
+
+// ArrowType is the Arrow type that carries values of t. TAny values are
+// carried as tagged binary (see executor).
+func (t Type) ArrowType() arrow.DataType {
+	switch t {
+	case TNull:
+		return arrow.Null
+	case TInt:
+		return arrow.PrimitiveTypes.Int64
+	case TFloat:
+		return arrow.PrimitiveTypes.Float64
+	case TText:
+		return arrow.BinaryTypes.String
+	case TBool:
+		return arrow.FixedWidthTypes.Boolean
+	}
+	return arrow.BinaryTypes.Binary
+}
+
+// TypeFromArrow maps a source column's Arrow type to a Type.
+func TypeFromArrow(dt arrow.DataType) Type {
+	switch dt.ID() {
+	case arrow.INT64, arrow.INT32, arrow.INT16, arrow.INT8, arrow.UINT8, arrow.UINT16, arrow.UINT32:
+		return TInt
+	case arrow.FLOAT64, arrow.FLOAT32:
+		return TFloat
+	case arrow.STRING, arrow.LARGE_STRING:
+		return TText
+	case arrow.BOOL:
+		return TBool
+	case arrow.NULL:
+		return TNull
+	}
+	return TBlob
+}
+
+// TypeOfDecl maps a declared SQL type to the Type used to store it.
+func TypeOfDecl(decl string) Type {
+	switch value.AffinityOf(decl) {
+	case value.AffInteger:
+		return TInt
+	case value.AffReal:
+		return TFloat
+	case value.AffText:
+		return TText
+	case value.AffNone:
+		if strings.Contains(strings.ToUpper(decl), "BLOB") {
+			return TBlob
+		}
+	}
+	return TAny
+}
+
+// Unify is the type of a value that may come from either of two types.
+func Unify(a, b Type) Type {
+	switch {
+	case a == b:
+		return a
+	case a == TNull:
+		return b
+	case b == TNull:
+		return a
+	case (a == TBool && b == TInt) || (a == TInt && b == TBool):
+		return TInt
+	}
+	return TAny
+}
+
+// ColID identifies a column uniquely within one statement's plan.
+type ColID int
+
+// Col describes an output column of a plan node.
+type Col struct {
+	ID    ColID
+	Name  string // the column's name as the user sees it
+	Table string // qualifier it can be referenced by ("" if none)
+	Type  Type
+	Aff   value.Affinity
+}
+
+// Node is a logical plan operator.
+type Node interface {
+	Columns() []Col
+	Children() []Node
+	// SetChild replaces child i (used by optimizer rules).
+	SetChild(i int, n Node)
+	// Describe is the operator's one-line description for EXPLAIN.
+	Describe() string
+}
+
+// Scan reads a table. Filters are conjuncts pushed into the scan by the
+// optimizer (applied while reading). Cols are the table's columns (all of
+// them; Needed marks those the query uses, set by projection pruning).
+type Scan struct {
+	Name    string // table name as referenced
+	Alias   string
+	Source  catalog.Source
+	Cols    []Col
+	Needed  []bool
+	Filters []Expr
+	Rows    int64 // estimated rows, -1 unknown
+}
+
+// Values produces constant rows.
+type Values struct {
+	Rows [][]Expr
+	Cols []Col
+}
+
+// Filter keeps rows whose condition is true.
+type Filter struct {
+	In   Node
+	Cond Expr
+}
+
+// Project computes expressions; each output column has a fresh ID.
+type Project struct {
+	In    Node
+	Exprs []Expr
+	Cols  []Col
+}
+
+// AggCall is one aggregate computed by Aggregate.
+type AggCall struct {
+	Name     string // count, sum, avg, min, max, total, group_concat, anyvalue
+	Distinct bool
+	Star     bool
+	Args     []Expr
+	T        Type
+}
+
+// Aggregate groups its input by Groups and computes Aggs per group. Its
+// output columns are the group keys followed by the aggregates. With no
+// group keys it produces exactly one row.
+type Aggregate struct {
+	In     Node
+	Groups []Expr
+	Aggs   []*AggCall
+	Cols   []Col
+}
+
+// JoinKind is the kind of a join.
+type JoinKind int
+
+const (
+	JoinInner JoinKind = iota
+	JoinLeft
+	JoinCross
+	JoinSemi // left rows with a match (IN / EXISTS after decorrelation)
+	JoinAnti // left rows without a match
+)
+
+func (k JoinKind) String() string {
+	return [...]string{"inner", "left", "cross", "semi", "anti"}[k]
+}
+
+// Join joins two inputs. LeftKeys/RightKeys are equality keys for a hash
+// join (set by the optimizer); Cond is any remaining condition.
+type Join struct {
+	Kind      JoinKind
+	L, R      Node
+	Cond      Expr
+	LeftKeys  []Expr
+	RightKeys []Expr
+}
+
+// SortKey is one ORDER BY key.
+type SortKey struct {
+	E          Expr
+	Desc       bool
+	NullsFirst bool
+}
+
+// Sort orders its input.
+type Sort struct {
+	In   Node
+	Keys []SortKey
+}
+
+// Limit keeps at most Count rows after skipping Offset (-1 Count: no limit).
+type Limit struct {
+	In            Node
+	Count, Offset int64
+}
+
+// Distinct removes duplicate rows.
+type Distinct struct{ In Node }
+
+// SetOpKind is UNION, EXCEPT or INTERSECT.
+type SetOpKind int
+
+const (
+	Union SetOpKind = iota
+	Except
+	Intersect
+)
+
+// SetOp combines two inputs of the same arity.
+type SetOp struct {
+	Kind SetOpKind
+	All  bool
+	L, R Node
+	Cols []Col
+}
+
+// SemFilter keeps the rows for which a natural-language predicate (possibly
+// combined with structured ones) holds; the model judges the rows.
+type SemFilter struct {
+	In   Node
+	Cond Expr
+}
+
+// SemMap extracts virtual columns from each row with the model: its output
+// is its input's columns followed by one column per extraction.
+type SemMap struct {
+	In    Node
+	Exprs []*NLExpr
+	Cols  []Col
+}
+
+// SemGroup assigns each row to a group from a taxonomy the model derives
+// from a sample: output is the input's columns plus the group column.
+type SemGroup struct {
+	In  Node
+	Key *NLExpr
+	Col Col
+}
+
+// SemRank orders rows by a natural-language criterion (ORDER BY "...").
+type SemRank struct {
+	In    Node
+	Key   *NLExpr
+	Desc  bool
+	Limit int64
+}
+
+// SemJoin joins two inputs on a natural-language condition.
+type SemJoin struct {
+	Kind JoinKind
+	L, R Node
+	Cond Expr
+}
+
+// Explain wraps a plan for EXPLAIN.
+type Explain struct {
+	In      Node
+	Analyze bool
+}
+
+func concatCols(a, b []Col) []Col {
+	out := make([]Col, 0, len(a)+len(b))
+	out = append(out, a...)
+	return append(out, b...)
+}
+
+func (n *Scan) Columns() []Col      { return n.Cols }
+func (n *Values) Columns() []Col    { return n.Cols }
+func (n *Filter) Columns() []Col    { return n.In.Columns() }
+func (n *Project) Columns() []Col   { return n.Cols }
+func (n *Aggregate) Columns() []Col { return n.Cols }
+func (n *Join) Columns() []Col {
+	if n.Kind == JoinSemi || n.Kind == JoinAnti {
+		return n.L.Columns()
+	}
+	return concatCols(n.L.Columns(), n.R.Columns())
+}
+func (n *Sort) Columns() []Col      { return n.In.Columns() }
+func (n *Limit) Columns() []Col     { return n.In.Columns() }
+func (n *Distinct) Columns() []Col  { return n.In.Columns() }
+func (n *SetOp) Columns() []Col     { return n.Cols }
+func (n *SemFilter) Columns() []Col { return n.In.Columns() }
+func (n *SemMap) Columns() []Col    { return concatCols(n.In.Columns(), n.Cols) }
+func (n *SemGroup) Columns() []Col  { return concatCols(n.In.Columns(), []Col{n.Col}) }
+func (n *SemRank) Columns() []Col   { return n.In.Columns() }
+func (n *SemJoin) Columns() []Col   { return concatCols(n.L.Columns(), n.R.Columns()) }
+func (n *Explain) Columns() []Col   { return []Col{{Name: "plan", Type: TText}} }
+
+func (n *Scan) Children() []Node      { return nil }
+func (n *Values) Children() []Node    { return nil }
+func (n *Filter) Children() []Node    { return []Node{n.In} }
+func (n *Project) Children() []Node   { return []Node{n.In} }
+func (n *Aggregate) Children() []Node { return []Node{n.In} }
+func (n *Join) Children() []Node      { return []Node{n.L, n.R} }
+func (n *Sort) Children() []Node      { return []Node{n.In} }
+func (n *Limit) Children() []Node     { return []Node{n.In} }
+func (n *Distinct) Children() []Node  { return []Node{n.In} }
+func (n *SetOp) Children() []Node     { return []Node{n.L, n.R} }
+func (n *SemFilter) Children() []Node { return []Node{n.In} }
+func (n *SemMap) Children() []Node    { return []Node{n.In} }
+func (n *SemGroup) Children() []Node  { return []Node{n.In} }
+func (n *SemRank) Children() []Node   { return []Node{n.In} }
+func (n *SemJoin) Children() []Node   { return []Node{n.L, n.R} }
+func (n *Explain) Children() []Node   { return []Node{n.In} }
+
+func (n *Scan) SetChild(int, Node)        {}
+func (n *Values) SetChild(int, Node)      {}
+func (n *Filter) SetChild(_ int, c Node)  { n.In = c }
+func (n *Project) SetChild(_ int, c Node) { n.In = c }
+func (n *Aggregate) SetChild(_ int, c Node) {
+	n.In = c
+}
+func (n *Join) SetChild(i int, c Node) {
+	if i == 0 {
+		n.L = c
+	} else {
+		n.R = c
+	}
+}
+func (n *Sort) SetChild(_ int, c Node)     { n.In = c }
+func (n *Limit) SetChild(_ int, c Node)    { n.In = c }
+func (n *Distinct) SetChild(_ int, c Node) { n.In = c }
+func (n *SetOp) SetChild(i int, c Node) {
+	if i == 0 {
+		n.L = c
+	} else {
+		n.R = c
+	}
+}
+func (n *SemFilter) SetChild(_ int, c Node) { n.In = c }
+func (n *SemMap) SetChild(_ int, c Node)    { n.In = c }
+func (n *SemGroup) SetChild(_ int, c Node)  { n.In = c }
+func (n *SemRank) SetChild(_ int, c Node)   { n.In = c }
+func (n *SemJoin) SetChild(i int, c Node) {
+	if i == 0 {
+		n.L = c
+	} else {
+		n.R = c
+	}
+}
+func (n *Explain) SetChild(_ int, c Node) { n.In = c }
+
+func exprList(es []Expr) string {
+	s := make([]string, len(es))
+	for i, e := range es {
+		s[i] = ExprString(e)
+	}
+	return strings.Join(s, ", ")
+}
+
+func (n *Scan) Describe() string {
+	s := "Scan " + n.Name
+	if n.Alias != "" && !strings.EqualFold(n.Alias, n.Name) {
+		s += " AS " + n.Alias
+	}
+	if n.Needed != nil {
+		var cols []string
+		for i, c := range n.Cols {
+			if n.Needed[i] {
+				cols = append(cols, c.Name)
+			}
+		}
+		s += " cols=[" + strings.Join(cols, ", ") + "]"
+	}
+	if len(n.Filters) > 0 {
+		s += " filter=[" + exprList(n.Filters) + "]"
+	}
+	return s
+}
+func (n *Values) Describe() string { return fmt.Sprintf("Values rows=%d", len(n.Rows)) }
+func (n *Filter) Describe() string { return "Filter " + ExprString(n.Cond) }
+func (n *Project) Describe() string {
+	return "Project " + exprList(n.Exprs)
+}
+func (n *Aggregate) Describe() string {
+	var aggs []string
+	for _, a := range n.Aggs {
+		aggs = append(aggs, a.String())
+	}
+	return "Aggregate groups=[" + exprList(n.Groups) + "] aggs=[" + strings.Join(aggs, ", ") + "]"
+}
+func (n *Join) Describe() string {
+	s := "Join " + n.Kind.String()
+	if len(n.LeftKeys) > 0 {
+		s = "HashJoin " + n.Kind.String() + " keys=[" + exprList(n.LeftKeys) + "]=[" + exprList(n.RightKeys) + "]"
+	} else if n.Kind != JoinCross {
+		s = "NestedLoopJoin " + n.Kind.String()
+	} else {
+		s = "CrossJoin"
+	}
+	if n.Cond != nil {
+		s += " on " + ExprString(n.Cond)
+	}
+	return s
+}
+func (n *Sort) Describe() string {
+	var ks []string
+	for _, k := range n.Keys {
+		d := ExprString(k.E)
+		if k.Desc {
+			d += " DESC"
+		}
+		ks = append(ks, d)
+	}
+	return "Sort " + strings.Join(ks, ", ")
+}
+func (n *Limit) Describe() string {
+	return fmt.Sprintf("Limit %d offset %d", n.Count, n.Offset)
+}
+func (n *Distinct) Describe() string { return "Distinct" }
+func (n *SetOp) Describe() string {
+	s := [...]string{"Union", "Except", "Intersect"}[n.Kind]
+	if n.All {
+		s += " all"
+	}
+	return s
+}
+func (n *SemFilter) Describe() string { return "SemFilter " + ExprString(n.Cond) }
+func (n *SemMap) Describe() string {
+	var es []string
+	for _, e := range n.Exprs {
+		es = append(es, ExprString(e))
+	}
+	return "SemMap " + strings.Join(es, ", ")
+}
+func (n *SemGroup) Describe() string { return "SemGroup " + ExprString(n.Key) + " AS " + n.Col.Name }
+func (n *SemRank) Describe() string {
+	d := ""
+	if n.Desc {
+		d = " DESC"
+	}
+	return fmt.Sprintf("SemRank %s%s limit=%d", ExprString(n.Key), d, n.Limit)
+}
+func (n *SemJoin) Describe() string {
+	return "SemJoin " + n.Kind.String() + " on " + ExprString(n.Cond)
+}
+func (n *Explain) Describe() string { return "Explain" }
+
+// Format renders a plan tree for EXPLAIN, one operator per line, children
+// indented under their parent.
+func Format(n Node) string {
+	var b strings.Builder
+	var rec func(n Node, depth int)
+	rec = func(n Node, depth int) {
+		b.WriteString(strings.Repeat("  ", depth))
+		b.WriteString(n.Describe())
+		b.WriteByte('\n')
+		for _, c := range n.Children() {
+			rec(c, depth+1)
+		}
+		// Subquery plans inside expressions.
+		for _, sq := range nodeSubqueries(n) {
+			b.WriteString(strings.Repeat("  ", depth+1))
+			b.WriteString("Subquery")
+			if len(sq.Inner) > 0 {
+				b.WriteString(" (correlated)")
+			}
+			b.WriteByte('\n')
+			rec(sq.Plan, depth+2)
+		}
+	}
+	rec(n, 0)
+	return b.String()
+}

@@ -1,0 +1,139 @@
+// Package repl owns the ways a person talks to uqe: the script runner (for
+// -c, -f and .uql files) and the interactive shell, sharing one Session.
+package repl
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/uqe-dev/uqe/ast"
+	"github.com/uqe-dev/uqe/engine"
+	"github.com/uqe-dev/uqe/errs"
+	"github.com/uqe-dev/uqe/format"
+	"github.com/uqe-dev/uqe/parser"
+)
+
+// Runner runs scripts against a session and prints their results.
+type Runner struct {
+	Sess   *engine.Session
+	Out    io.Writer
+	Err    io.Writer
+	Format string
+	// Stats, if non-nil, receives one JSON object per statement.
+	Stats io.Writer
+	// statement counts statements across all scripts (1-based in stats).
+	statement int
+}
+
+// StatsRecord is the JSON object written per statement (DESIGN §4).
+type StatsRecord struct {
+	Statement int    `json:"statement"`
+	File      string `json:"file,omitempty"`
+	Line      int    `json:"line,omitempty"`
+	Error     string `json:"error,omitempty"`
+	Code      string `json:"code,omitempty"`
+	engine.Stats
+}
+
+// RunScript runs every statement of src in order and stops at the first
+// that fails, returning its error (rendered with position and caret by
+// errs.Detail).
+func (r *Runner) RunScript(ctx context.Context, file, src string) error {
+	stmts, err := parser.Parse(file, src)
+	if err != nil {
+		return errs.WithSource(err, file, src)
+	}
+	for _, st := range stmts {
+		if err := r.runStmt(ctx, file, st); err != nil {
+			return errs.WithSource(err, file, src)
+		}
+	}
+	return nil
+}
+
+func (r *Runner) runStmt(ctx context.Context, file string, st ast.Stmt) error {
+	r.statement++
+	rec := StatsRecord{Statement: r.statement, File: file, Line: st.Position().Line}
+	res, err := r.Sess.Exec(ctx, st, nil)
+	if err != nil {
+		r.writeStats(rec, err)
+		return err
+	}
+	if res.HasRows() {
+		err = r.print(res)
+	}
+	res.Close()
+	rec.Stats = res.Stats
+	r.writeStats(rec, err)
+	return err
+}
+
+func (r *Runner) print(res *engine.Result) error {
+	mode := r.Format
+	if res.Plain && (mode == "box" || mode == "table") {
+		mode = "list"
+	}
+	if mode == "list" {
+		return r.printLines(res)
+	}
+	w, err := format.New(mode, r.Out, format.Options{})
+	if err != nil {
+		return err
+	}
+	schema := res.PublicSchema()
+	if err := w.Begin(schema); err != nil {
+		return err
+	}
+	for {
+		b, err := res.Next()
+		if err != nil {
+			return err
+		}
+		if b == nil {
+			break
+		}
+		pb := res.Public(b)
+		b.Release()
+		err = w.Write(pb)
+		pb.Release()
+		if err != nil {
+			return err
+		}
+	}
+	return w.End()
+}
+
+func (r *Runner) writeStats(rec StatsRecord, err error) {
+	if r.Stats == nil {
+		return
+	}
+	if err != nil {
+		rec.Error = strings.SplitN(err.Error(), "\n", 2)[0]
+		rec.Code = string(errs.CodeOf(err))
+	}
+	if rec.Strategy == nil {
+		rec.Strategy = map[string]string{}
+	}
+	b, _ := json.Marshal(rec)
+	fmt.Fprintf(r.Stats, "%s\n", b)
+}
+
+// printLines prints a one-column text result line by line (EXPLAIN).
+func (r *Runner) printLines(res *engine.Result) error {
+	for {
+		b, err := res.Next()
+		if err != nil {
+			return err
+		}
+		if b == nil {
+			return nil
+		}
+		for i := 0; i < int(b.NumRows()); i++ {
+			fmt.Fprintln(r.Out, res.Value(b, 0, i).String())
+		}
+		b.Release()
+	}
+}
