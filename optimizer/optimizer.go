@@ -25,6 +25,7 @@ func init() {
 		{Name: "FoldConstants", Apply: foldConstants},
 		{Name: "StructuredBeforeSemantic", Apply: splitSemFilters},
 		{Name: "PushFiltersAndOrderJoins", Apply: orderJoins},
+		{Name: "DecorrelateSubqueries", Apply: decorrelate},
 		{Name: "PruneColumns", Apply: pruneColumns},
 	}
 }
