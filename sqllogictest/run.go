@@ -30,6 +30,9 @@ type Options struct {
 	// context given to the driver, so it needs a driver that honours
 	// cancellation.
 	Timeout time.Duration
+	// Observe, if set, is called after each record that ran, with how long
+	// it took (for finding slow records; never used in assertions).
+	Observe func(rec *Record, d time.Duration)
 }
 
 // Failure is one record that did not pass.
@@ -138,7 +141,11 @@ loop:
 			runErr = err
 			break
 		}
+		started := time.Now()
 		msg := r.run(ctx, rec)
+		if opts.Observe != nil {
+			opts.Observe(rec, time.Since(started))
+		}
 		if msg == "" {
 			res.Passed++
 			continue

@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"sort"
 	"time"
 
 	_ "github.com/uqe-dev/uqe/driver"
@@ -36,6 +38,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	skipPath := fs.String("skip", "", "skip list (file.test:LINE  reason per line), e.g. testdata/sqllogictest/skip.txt")
 	maxFail := fs.Int("n", 10, "show at most this many failures in all")
 	timeout := fs.Duration("timeout", time.Minute, "per-record timeout (0: none)")
+	slowest := fs.Int("slowest", 0, "also print the N slowest records with their times")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: uqe-slt [flags] files...")
 		fs.PrintDefaults()
@@ -48,6 +51,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	opts := sqllogictest.Options{Engine: *engine, Timeout: *timeout}
+	type timed struct {
+		key string
+		d   time.Duration
+	}
+	var times []timed
+	var current string
+	if *slowest > 0 {
+		opts.Observe = func(rec *sqllogictest.Record, d time.Duration) {
+			times = append(times, timed{sqllogictest.Key(current, rec.Line), d})
+		}
+	}
 	if *skipPath != "" {
 		skip, err := sqllogictest.ReadList(*skipPath)
 		if err != nil {
@@ -61,6 +75,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	total.File = "total"
 	shown, status := 0, 0
 	for _, path := range fs.Args() {
+		current = filepath.Base(path)
 		res, err := runFile(*driverName, *dsn, path, opts)
 		if err != nil {
 			fmt.Fprintf(stderr, "uqe-slt: %s: %v\n", path, err)
@@ -86,6 +101,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "(%d more failures not shown; -n raises the limit)\n", total.Failed-shown)
 	}
 	fmt.Fprintln(stdout, &total)
+	if *slowest > 0 {
+		sort.Slice(times, func(i, j int) bool { return times[i].d > times[j].d })
+		for i := 0; i < *slowest && i < len(times); i++ {
+			fmt.Fprintf(stdout, "slow: %s %v\n", times[i].key, times[i].d.Round(time.Microsecond))
+		}
+	}
 	if status == 0 && total.Failed > 0 {
 		status = 1
 	}
