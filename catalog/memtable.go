@@ -19,6 +19,9 @@ type MemColumn struct {
 	NotNull    bool
 	PrimaryKey bool
 	Unique     bool
+	// Default is the value of a column an INSERT does not name (NULL if
+	// the column has no DEFAULT).
+	Default value.Value
 }
 
 // MemTable is a table created by SQL. Rows are kept column-major as values

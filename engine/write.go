@@ -39,6 +39,17 @@ func (s *Session) execWrite(ctx context.Context, stmt ast.Stmt, args []value.Val
 			}
 			seen[strings.ToLower(c.Name)] = true
 			cols[i] = catalog.MemColumn{Name: c.Name, Decl: c.Type, NotNull: c.NotNull, PrimaryKey: c.PrimaryKey, Unique: c.Unique}
+			if c.Default != nil {
+				e, err := s.binder(args).BindStandalone(c.Default)
+				if err != nil {
+					return nil, err
+				}
+				v, ok := planner.FoldConst(e)
+				if !ok {
+					return nil, errs.At(c.Default.Position(), errs.WrongArgs, "default value of column %s is not constant", c.Name)
+				}
+				cols[i].Default = v
+			}
 		}
 		for _, pk := range st.PrimaryKey {
 			if len(st.PrimaryKey) == 1 {
@@ -292,6 +303,9 @@ func (s *Session) insertRows(mt *catalog.MemTable, tcols []catalog.MemColumn, po
 	rows := make([][]value.Value, len(src))
 	for r, in := range src {
 		row := make([]value.Value, len(tcols))
+		for i, c := range tcols {
+			row[i] = c.Default
+		}
 		for i, p := range pos {
 			row[p] = in[i]
 		}
