@@ -4,37 +4,48 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/uqe-dev/uqe/catalog"
+	"github.com/uqe-dev/uqe/errs"
 	"github.com/uqe-dev/uqe/planner"
 	"github.com/uqe-dev/uqe/value"
 )
 
 // joinOp is a hash join (when the plan has equality keys) or a nested-loop
-// join. The right input is the build side: it is read into one batch; left
-// batches stream through and are matched against it. Output batches are
-// assembled with the Arrow take kernel.
+// join. The right input is the build side: it is read into one batch (and
+// hashed on its keys); left batches stream through. Candidate pairs are
+// generated lazily, at most catalog.BatchSize at a time, so neither a large
+// cross product nor a key with many matches ever materialises at once; the
+// residual condition is evaluated on each chunk of pairs, and output rows
+// are gathered with the Arrow take kernel. Output follows left order.
 type joinOp struct {
 	x    *Exec
 	n    *planner.Join
 	l, r Operator
 	env  *frame
 
-	cols  []planner.Col
-	built bool
-	right arrow.RecordBatch
-	hash  map[string][]int
+	cols    []planner.Col
+	allCols []planner.Col // left then right, for evaluating the condition
+	allLay  map[planner.ColID]int
+	built   bool
+	right   arrow.RecordBatch
+	hash    map[string][]int
+	lLay    map[planner.ColID]int
 
-	// pending output pairs for the current left batch
+	// the current left batch and the position of the pair generator
 	left    arrow.RecordBatch
-	lrow    int
+	matches [][]int // hash join: right rows per left row
+	row     int     // current left row
+	k       int     // position within the current row's candidates
 	matched []bool
+	pending []int // left rows finished but not yet emitted (semi/anti/left)
 }
 
 func newJoin(x *Exec, n *planner.Join, l, r Operator, env *frame) *joinOp {
-	cols := l.Cols()
-	if n.Kind != planner.JoinSemi && n.Kind != planner.JoinAnti {
-		cols = append(append([]planner.Col{}, l.Cols()...), r.Cols()...)
+	all := append(append([]planner.Col{}, l.Cols()...), r.Cols()...)
+	cols := all
+	if n.Kind == planner.JoinSemi || n.Kind == planner.JoinAnti {
+		cols = l.Cols()
 	}
-	return &joinOp{x: x, n: n, l: l, r: r, env: env, cols: cols}
+	return &joinOp{x: x, n: n, l: l, r: r, env: env, cols: cols, allCols: all, allLay: layout(all), lLay: layout(l.Cols())}
 }
 
 func (j *joinOp) Cols() []planner.Col { return j.cols }
@@ -58,6 +69,7 @@ func (j *joinOp) build() error {
 	if err != nil {
 		return err
 	}
+	defer releaseAll(keys)
 	j.hash = map[string][]int{}
 	var buf []byte
 	vals := make([]value.Value, len(keys))
@@ -68,7 +80,6 @@ func (j *joinOp) build() error {
 			j.hash[string(buf)] = append(j.hash[string(buf)], i)
 		}
 	}
-	releaseAll(keys)
 	return nil
 }
 
@@ -98,6 +109,49 @@ func keyOf(buf []byte, arrs []arrow.Array, es []planner.Expr, i int, vals []valu
 	return rowKey(buf, vals), true
 }
 
+// startLeft begins a new left batch.
+func (j *joinOp) startLeft(left arrow.RecordBatch) error {
+	j.left, j.row, j.k = left, 0, 0
+	nl := int(left.NumRows())
+	j.matched = make([]bool, nl)
+	j.pending = j.pending[:0]
+	j.matches = nil
+	if j.hash == nil {
+		return nil
+	}
+	be := &batchEnv{x: j.x, rec: left, lay: j.lLay, cols: j.l.Cols(), env: j.env}
+	keys, err := evalKeys(be, j.n.LeftKeys)
+	if err != nil {
+		return err
+	}
+	defer releaseAll(keys)
+	j.matches = make([][]int, nl)
+	var buf []byte
+	vals := make([]value.Value, len(keys))
+	for i := 0; i < nl; i++ {
+		var ok bool
+		buf, ok = keyOf(buf[:0], keys, j.n.LeftKeys, i, vals)
+		if ok {
+			j.matches[i] = j.hash[string(buf)]
+		}
+	}
+	return nil
+}
+
+func (j *joinOp) candidates(i int) int {
+	if j.matches != nil {
+		return len(j.matches[i])
+	}
+	return int(j.right.NumRows())
+}
+
+func (j *joinOp) rightRow(i, k int) int {
+	if j.matches != nil {
+		return j.matches[i][k]
+	}
+	return k
+}
+
 func (j *joinOp) Next() (arrow.RecordBatch, error) {
 	if !j.built {
 		if err := j.build(); err != nil {
@@ -105,125 +159,141 @@ func (j *joinOp) Next() (arrow.RecordBatch, error) {
 		}
 	}
 	for {
-		rec, err := j.l.Next()
-		if err != nil || rec == nil {
-			return nil, err
+		if err := j.x.Ctx.Err(); err != nil {
+			return nil, errs.New(errs.Cancelled, "query cancelled")
 		}
-		out, err := j.joinBatch(rec)
-		rec.Release()
+		if j.left == nil {
+			rec, err := j.l.Next()
+			if err != nil || rec == nil {
+				return nil, err
+			}
+			if err := j.startLeft(rec); err != nil {
+				rec.Release()
+				j.left = nil
+				return nil, err
+			}
+		}
+		out, err := j.step()
 		if err != nil {
 			return nil, err
 		}
-		if out == nil {
-			continue
+		if j.row >= int(j.left.NumRows()) && len(j.pending) == 0 {
+			j.left.Release()
+			j.left = nil
 		}
-		if out.NumRows() == 0 {
+		if out != nil && out.NumRows() > 0 {
+			return out, nil
+		}
+		if out != nil {
 			out.Release()
-			continue
 		}
-		return out, nil
 	}
 }
 
-// joinBatch joins one left batch with the whole right side.
-func (j *joinOp) joinBatch(left arrow.RecordBatch) (arrow.RecordBatch, error) {
-	nl := int(left.NumRows())
-	nr := int(j.right.NumRows())
-	var li, ri []int
-	if j.hash != nil {
-		be := &batchEnv{x: j.x, rec: left, lay: layout(j.l.Cols()), cols: j.l.Cols(), env: j.env}
-		keys, err := evalKeys(be, j.n.LeftKeys)
-		if err != nil {
-			return nil, err
+// step processes up to BatchSize candidate pairs of the current left batch
+// and returns the output rows they produce (in left order).
+func (j *joinOp) step() (arrow.RecordBatch, error) {
+	nl := int(j.left.NumRows())
+	var cl, cr []int
+	var finished []int // left rows whose candidates are all in this chunk or before
+	for j.row < nl && len(cl) < catalog.BatchSize {
+		n := j.candidates(j.row)
+		take := min(n-j.k, catalog.BatchSize-len(cl))
+		for t := 0; t < take; t++ {
+			cl = append(cl, j.row)
+			cr = append(cr, j.rightRow(j.row, j.k+t))
 		}
-		var buf []byte
-		vals := make([]value.Value, len(keys))
-		for i := 0; i < nl; i++ {
-			var ok bool
-			buf, ok = keyOf(buf[:0], keys, j.n.LeftKeys, i, vals)
-			if !ok {
-				continue
-			}
-			for _, r := range j.hash[string(buf)] {
-				li = append(li, i)
-				ri = append(ri, r)
-			}
-		}
-		releaseAll(keys)
-	} else {
-		for i := 0; i < nl; i++ {
-			for r := 0; r < nr; r++ {
-				li = append(li, i)
-				ri = append(ri, r)
-			}
+		j.k += take
+		if j.k >= n {
+			finished = append(finished, j.row)
+			j.row++
+			j.k = 0
 		}
 	}
-	// Candidate pairs, filtered by the residual condition, in chunks so
-	// that a large cross product never materialises at once.
-	matched := make([]bool, nl)
-	var keepL, keepR []int
-	for start := 0; start < len(li); start += catalog.BatchSize {
-		end := min(start+catalog.BatchSize, len(li))
-		cl, cr := li[start:end], ri[start:end]
-		if j.n.Cond == nil {
-			for k := range cl {
-				matched[cl[k]] = true
-			}
-			keepL = append(keepL, cl...)
-			keepR = append(keepR, cr...)
-			continue
+	// Which candidate pairs satisfy the residual condition.
+	pass := make([]bool, len(cl))
+	if j.n.Cond == nil {
+		for k := range pass {
+			pass[k] = true
 		}
-		pairs, err := j.pairs(left, cl, cr)
+	} else if len(cl) > 0 {
+		pairs, err := j.pairs(j.allCols, cl, cr)
 		if err != nil {
 			return nil, err
 		}
-		allCols := append(append([]planner.Col{}, j.l.Cols()...), j.r.Cols()...)
-		be := &batchEnv{x: j.x, rec: pairs, lay: layout(allCols), cols: allCols, env: j.env}
+		be := &batchEnv{x: j.x, rec: pairs, lay: j.allLay, cols: j.allCols, env: j.env}
 		mask, err := be.evalPredicate(j.n.Cond)
 		pairs.Release()
 		if err != nil {
 			return nil, err
 		}
-		for k := range cl {
-			if mask.Value(k) {
-				matched[cl[k]] = true
-				keepL = append(keepL, cl[k])
-				keepR = append(keepR, cr[k])
-			}
+		for k := range pass {
+			pass[k] = mask.Value(k)
 		}
 		mask.Release()
+	}
+	for k, ok := range pass {
+		if ok {
+			j.matched[cl[k]] = true
+		}
 	}
 	switch j.n.Kind {
 	case planner.JoinSemi, planner.JoinAnti:
 		want := j.n.Kind == planner.JoinSemi
-		left.Retain()
-		out, err := j.x.keepRows(left, func(r int) bool { return matched[r] == want })
-		left.Release()
-		return out, err
-	case planner.JoinLeft:
-		// Unmatched left rows with NULLs on the right, in left order.
-		var ol, or []int
-		k := 0
-		for i := 0; i < nl; i++ {
-			if !matched[i] {
-				ol = append(ol, i)
-				or = append(or, -1)
-				continue
-			}
-			for k < len(keepL) && keepL[k] == i {
-				ol = append(ol, i)
-				or = append(or, keepR[k])
-				k++
+		var rows []int
+		for _, i := range finished {
+			if j.matched[i] == want {
+				rows = append(rows, i)
 			}
 		}
-		keepL, keepR = ol, or
+		if len(rows) == 0 {
+			return nil, nil
+		}
+		return j.x.take(j.left, j.l.Cols(), rows)
+	case planner.JoinLeft:
+		// Passing pairs in order; a finished row without a match gets one
+		// row padded with NULLs at its place.
+		var ol, or []int
+		fi := 0
+		emitUnmatchedUpTo := func(limit int) {
+			for fi < len(finished) && finished[fi] <= limit {
+				if !j.matched[finished[fi]] {
+					ol = append(ol, finished[fi])
+					or = append(or, -1)
+				}
+				fi++
+			}
+		}
+		for k := range cl {
+			emitUnmatchedUpTo(cl[k] - 1)
+			if pass[k] {
+				ol = append(ol, cl[k])
+				or = append(or, cr[k])
+			}
+		}
+		emitUnmatchedUpTo(nl)
+		if len(ol) == 0 {
+			return nil, nil
+		}
+		return j.pairs(j.cols, ol, or)
 	}
-	return j.pairs(left, keepL, keepR)
+	var ol, or []int
+	for k := range cl {
+		if pass[k] {
+			ol = append(ol, cl[k])
+			or = append(or, cr[k])
+		}
+	}
+	if len(ol) == 0 {
+		return nil, nil
+	}
+	return j.pairs(j.cols, ol, or)
 }
 
-// pairs builds the batch of (left[li[k]], right[ri[k]]) rows.
-func (j *joinOp) pairs(left arrow.RecordBatch, li, ri []int) (arrow.RecordBatch, error) {
-	l, err := j.x.take(left, j.l.Cols(), li)
+// pairs builds the batch of (left[li[k]], right[ri[k]]) rows; ri[k] = -1
+// gives NULLs on the right.
+func (j *joinOp) pairs(cols []planner.Col, li, ri []int) (arrow.RecordBatch, error) {
+	l, err := j.x.take(j.left, j.l.Cols(), li)
 	if err != nil {
 		return nil, err
 	}
@@ -233,14 +303,17 @@ func (j *joinOp) pairs(left arrow.RecordBatch, li, ri []int) (arrow.RecordBatch,
 		return nil, err
 	}
 	defer r.Release()
-	arrs := make([]arrow.Array, 0, len(j.l.Cols())+len(j.r.Cols()))
+	arrs := make([]arrow.Array, 0, len(cols))
 	arrs = append(arrs, l.Columns()...)
 	arrs = append(arrs, r.Columns()...)
-	all := append(append([]planner.Col{}, j.l.Cols()...), j.r.Cols()...)
-	return array.NewRecordBatch(schemaOf(all), arrs, int64(len(li))), nil
+	return array.NewRecordBatch(schemaOf(cols), arrs, int64(len(li))), nil
 }
 
 func (j *joinOp) Close() {
+	if j.left != nil {
+		j.left.Release()
+		j.left = nil
+	}
 	if j.right != nil {
 		j.right.Release()
 		j.right = nil
