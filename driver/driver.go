@@ -141,7 +141,7 @@ func (c *Conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, e
 	if err != nil {
 		return nil, err
 	}
-	return &Stmt{conn: c, stmts: stmts, n: countParams(stmts)}, nil
+	return &Stmt{conn: c, stmts: stmts}, nil
 }
 
 // Close implements driver.Conn.
@@ -218,7 +218,23 @@ func convertArgs(args []driver.NamedValue) []value.Value {
 	return out
 }
 
+// checkArgs reports a wrong number of arguments: every parameter needs a
+// value, and a value no parameter uses is a mistake too.
+func checkArgs(stmts []ast.Stmt, args []driver.NamedValue) error {
+	if n := countParams(stmts); n != len(args) {
+		return errs.New(errs.ParamCount, "the statement has %d parameters but %d arguments were given", n, len(args))
+	}
+	return nil
+}
+
 func execStmts(ctx context.Context, sess *engine.Session, stmts []ast.Stmt, args []driver.NamedValue) (driver.Result, error) {
+	if err := checkArgs(stmts, args); err != nil {
+		return nil, err
+	}
+	return runStmts(ctx, sess, stmts, args)
+}
+
+func runStmts(ctx context.Context, sess *engine.Session, stmts []ast.Stmt, args []driver.NamedValue) (driver.Result, error) {
 	vals := convertArgs(args)
 	var total int64
 	for _, st := range stmts {
@@ -249,8 +265,11 @@ func queryStmts(ctx context.Context, sess *engine.Session, stmts []ast.Stmt, arg
 	if len(stmts) == 0 {
 		return nil, errs.New(errs.Usage, "empty query")
 	}
+	if err := checkArgs(stmts, args); err != nil {
+		return nil, err
+	}
 	if len(stmts) > 1 {
-		if _, err := execStmts(ctx, sess, stmts[:len(stmts)-1], args); err != nil {
+		if _, err := runStmts(ctx, sess, stmts[:len(stmts)-1], args); err != nil {
 			return nil, err
 		}
 	}
@@ -286,14 +305,15 @@ func countParams(stmts []ast.Stmt) int {
 type Stmt struct {
 	conn  *Conn
 	stmts []ast.Stmt
-	n     int
 }
 
 // Close implements driver.Stmt.
 func (s *Stmt) Close() error { return nil }
 
-// NumInput implements driver.Stmt.
-func (s *Stmt) NumInput() int { return s.n }
+// NumInput implements driver.Stmt. It returns -1 so that database/sql
+// leaves the check to the driver, which reports a wrong count with the
+// engine's code (B011).
+func (s *Stmt) NumInput() int { return -1 }
 
 // Exec implements driver.Stmt.
 func (s *Stmt) Exec(args []driver.Value) (driver.Result, error) {

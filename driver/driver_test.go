@@ -310,9 +310,6 @@ func TestParameterCount(t *testing.T) {
 			check("Query", err)
 			_, err = db.ExecContext(ctx, tc.sql, tc.args...)
 			check("Exec", err)
-			if len(bad) > 0 && tc.tooMany {
-				t.Skipf("BUG: more arguments than parameters are silently ignored: %s", strings.Join(bad, "; "))
-			}
 			for _, b := range bad {
 				t.Error(b)
 			}
@@ -332,7 +329,7 @@ func TestParameterCountPrepared(t *testing.T) {
 		t.Fatal("prepared statement with 2 parameters run with 1 argument: no error")
 	}
 	if c := code(err); c != errs.ParamCount {
-		t.Skipf("BUG: a prepared statement with the wrong number of arguments fails with database/sql's own error %q, not code %s: Stmt.NumInput returns the count, so database/sql checks it before the driver does", err, errs.ParamCount)
+		t.Errorf("a prepared statement with the wrong number of arguments fails with %q, want code %s", err, errs.ParamCount)
 	}
 }
 
@@ -544,7 +541,7 @@ func TestCancel(t *testing.T) {
 			t.Fatal("a cancelled query returned no error")
 		}
 		if code(err) != errs.Cancelled && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
-			defer t.Skipf("BUG: a cancelled query fails with %q (code %s, not wrapping the context's error), want code %s", err, code(err), errs.Cancelled)
+			t.Errorf("a cancelled query fails with %q (code %s, not wrapping the context's error), want code %s", err, code(err), errs.Cancelled)
 		}
 	case <-time.After(time.Minute):
 		t.Fatal("a cancelled query did not return within a minute")

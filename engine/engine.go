@@ -136,6 +136,9 @@ func (db *DB) NewSession() *Session {
 	return s
 }
 
+// Budget is the budget setting as a number.
+func (s *Session) Budget() int64 { return mustInt(s.settings["budget"]) }
+
 // Setting returns a setting's current value.
 func (s *Session) Setting(name string) string { return s.settings[strings.ToLower(name)] }
 

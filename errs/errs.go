@@ -71,6 +71,16 @@ type Error struct {
 	// Source is the full text the position refers to, if known; it is used
 	// only to render the caret line.
 	Source string
+	// Err is an underlying error (e.g. context.Canceled), for errors.Is.
+	Err error
+}
+
+// Unwrap returns the underlying error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Wrap returns an error with a code that wraps err.
+func Wrap(err error, code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Msg: fmt.Sprintf(format, args...), Err: err}
 }
 
 // New returns an error with a code and no position.

@@ -74,7 +74,7 @@ func (x *Exec) Build(n planner.Node) (Operator, error) { return x.build(n, nil) 
 
 func (x *Exec) build(n planner.Node, env *frame) (Operator, error) {
 	if err := x.Ctx.Err(); err != nil {
-		return nil, errs.New(errs.Cancelled, "query cancelled")
+		return nil, cancelled(err)
 	}
 	switch n := n.(type) {
 	case *planner.Scan:
@@ -287,4 +287,18 @@ func noModel(n planner.Node) error {
 		return errs.New(errs.NoModel, "%s needs a model; the model layer is not available in this build yet", n.Describe())
 	}
 	return errs.At(nl.Pos, errs.NoModel, "natural-language expression \"%s\" needs a model; the model layer is not available in this build yet", nl.Text)
+}
+
+// cancelled is the error of a statement whose context ended.
+func cancelled(err error) error {
+	return errs.Wrap(err, errs.Cancelled, "query cancelled: %v", err)
+}
+
+// computeErr turns an error of an Arrow compute call into ours: a
+// cancellation if the context ended, else an internal error.
+func (x *Exec) computeErr(what string, err error) error {
+	if cerr := x.Ctx.Err(); cerr != nil {
+		return cancelled(cerr)
+	}
+	return errs.Wrap(err, errs.Internal, "%s: %v", what, err)
 }

@@ -4,7 +4,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/uqe-dev/uqe/catalog"
-	"github.com/uqe-dev/uqe/errs"
 	"github.com/uqe-dev/uqe/planner"
 	"github.com/uqe-dev/uqe/value"
 )
@@ -160,7 +159,7 @@ func (j *joinOp) Next() (arrow.RecordBatch, error) {
 	}
 	for {
 		if err := j.x.Ctx.Err(); err != nil {
-			return nil, errs.New(errs.Cancelled, "query cancelled")
+			return nil, cancelled(err)
 		}
 		if j.left == nil {
 			rec, err := j.l.Next()

@@ -54,7 +54,7 @@ func (s *scanOp) Cols() []planner.Col { return s.cols }
 func (s *scanOp) Next() (arrow.RecordBatch, error) {
 	for {
 		if err := s.x.Ctx.Err(); err != nil {
-			return nil, errs.New(errs.Cancelled, "query cancelled")
+			return nil, cancelled(err)
 		}
 		if !s.rr.Next() {
 			if err := s.rr.Err(); err != nil {
@@ -152,7 +152,11 @@ func filterBatch(be *batchEnv, cond planner.Expr) (arrow.RecordBatch, error) {
 			return be.rec, nil
 		}
 	}
-	return compute.FilterRecordBatch(be.x.computeCtx(), be.rec, mask, compute.DefaultFilterOptions())
+	out, err := compute.FilterRecordBatch(be.x.computeCtx(), be.rec, mask, compute.DefaultFilterOptions())
+	if err != nil {
+		return nil, be.x.computeErr("filter", err)
+	}
+	return out, nil
 }
 
 // ---------------------------------------------------------------- values
@@ -517,7 +521,7 @@ func (x *Exec) take(rec arrow.RecordBatch, cols []planner.Col, idx []int) (arrow
 		a, err := compute.TakeArray(x.computeCtx(), col, indices)
 		if err != nil {
 			releaseAll(arrs[:i])
-			return nil, errs.New(errs.Internal, "take: %v", err)
+			return nil, x.computeErr("take", err)
 		}
 		arrs[i] = a
 	}
@@ -590,7 +594,11 @@ func (x *Exec) keepRows(rec arrow.RecordBatch, keep func(row int) bool) (arrow.R
 	mask := bld.NewArray()
 	bld.Release()
 	defer mask.Release()
-	return compute.FilterRecordBatch(x.computeCtx(), rec, mask, compute.DefaultFilterOptions())
+	out, err := compute.FilterRecordBatch(x.computeCtx(), rec, mask, compute.DefaultFilterOptions())
+	if err != nil {
+		return nil, x.computeErr("filter", err)
+	}
+	return out, nil
 }
 
 func rowKeys(rec arrow.RecordBatch, cols []planner.Col) func(row int, buf []byte) []byte {

@@ -25,27 +25,84 @@ import (
 // read correctly (the select list's Project restores the user's order).
 // Left joins are not reordered; only equality keys of their ON clause are
 // extracted, which keeps unmatched left rows as before.
+//
+// Regions are found top-down (a filter above a region is part of it, so
+// its conjuncts reach every relation), and the relations at the leaves are
+// optimized recursively. A filter above a semantic join passes the
+// conjuncts that read one side only into that side, so the model never
+// judges a pair a structured predicate rejects (same argument: the
+// conjunct holds for the pair exactly when it holds for that side's row).
 func orderJoins(n planner.Node) planner.Node {
-	return mapNode(n, func(n planner.Node) planner.Node {
-		switch x := n.(type) {
-		case *planner.Filter:
-			if isRegion(x.In) {
-				return buildRegion(x)
-			}
-			if s, ok := x.In.(*planner.Scan); ok && !planner.HasNL(x.Cond) {
-				s.Filters = append(s.Filters, planner.Conjuncts(x.Cond)...)
-				return s
-			}
-		case *planner.Join:
-			if x.Kind == planner.JoinInner || x.Kind == planner.JoinCross {
-				return buildRegion(x)
-			}
-			if x.Kind == planner.JoinLeft && x.Cond != nil {
-				extractLeftKeys(x)
-			}
+	switch x := n.(type) {
+	case *planner.Filter:
+		if isRegion(x.In) {
+			return buildRegion(x)
 		}
-		return n
-	})
+		if sj, ok := x.In.(*planner.SemJoin); ok && sj.Kind == planner.JoinInner {
+			return orderJoins(pushIntoSemJoin(x, sj))
+		}
+		x.In = orderJoins(x.In)
+		if s, ok := x.In.(*planner.Scan); ok && !planner.HasNL(x.Cond) {
+			s.Filters = append(s.Filters, planner.Conjuncts(x.Cond)...)
+			return s
+		}
+		return x
+	case *planner.Join:
+		if isRegion(x) {
+			return buildRegion(x)
+		}
+		x.L, x.R = orderJoins(x.L), orderJoins(x.R)
+		if x.Kind == planner.JoinLeft && x.Cond != nil && len(x.LeftKeys) == 0 {
+			extractLeftKeys(x)
+		}
+		return x
+	}
+	for i, c := range n.Children() {
+		n.SetChild(i, orderJoins(c))
+	}
+	return n
+}
+
+// pushIntoSemJoin moves the conjuncts of f that read only one side of an
+// inner semantic join into a filter on that side.
+func pushIntoSemJoin(f *planner.Filter, sj *planner.SemJoin) planner.Node {
+	ids := func(n planner.Node) map[planner.ColID]bool {
+		m := map[planner.ColID]bool{}
+		for _, c := range n.Columns() {
+			m[c.ID] = true
+		}
+		return m
+	}
+	lids, rids := ids(sj.L), ids(sj.R)
+	var left, right, rest []planner.Expr
+	for _, c := range planner.Conjuncts(f.Cond) {
+		l, r := false, false
+		for id := range planner.ColsUsed(c) {
+			l = l || lids[id]
+			r = r || rids[id]
+		}
+		switch {
+		case planner.HasNL(c):
+			rest = append(rest, c)
+		case l && !r:
+			left = append(left, c)
+		case r && !l:
+			right = append(right, c)
+		default:
+			rest = append(rest, c)
+		}
+	}
+	if len(left) > 0 {
+		sj.L = &planner.Filter{In: sj.L, Cond: planner.And(left)}
+	}
+	if len(right) > 0 {
+		sj.R = &planner.Filter{In: sj.R, Cond: planner.And(right)}
+	}
+	if len(rest) == 0 {
+		return sj
+	}
+	f.Cond = planner.And(rest)
+	return f
 }
 
 func isRegion(n planner.Node) bool {
@@ -120,6 +177,8 @@ func buildRegion(root planner.Node) planner.Node {
 	}
 	leaves := make([]*leaf, len(nodes))
 	for i, n := range nodes {
+		n = orderJoins(n)
+		nodes[i] = n
 		ids := map[planner.ColID]bool{}
 		for _, c := range n.Columns() {
 			ids[c.ID] = true

@@ -243,7 +243,17 @@ func (b *Binder) constInt(e ast.Expr) (int64, error) {
 	if !ok {
 		return 0, errs.At(e.Position(), errs.WrongArgs, "LIMIT and OFFSET must be constant")
 	}
-	v := value.ToNumeric(c)
+	v := c
+	if v.K == value.Text {
+		n, ok := value.ParseNumber(v.S)
+		if !ok {
+			return 0, errs.At(e.Position(), errs.TypeMismatch, "datatype mismatch: LIMIT needs an integer")
+		}
+		v = n
+	}
+	if v.K == value.Null {
+		return -1, nil
+	}
 	if v.K != value.Int {
 		if v.K == value.Real && v.F == math.Trunc(v.F) {
 			return int64(v.F), nil
@@ -602,7 +612,7 @@ func (b *Binder) bindSelect(sel *ast.Select, parent *scope, orderBy []*ast.Order
 			t = TInt
 		}
 		exprs = append(exprs, h)
-		cols = append(cols, Col{ID: b.newID(), Name: "", Type: t, Aff: affOf(h)})
+		cols = append(cols, Col{ID: b.newID(), Name: ExprString(h), Type: t, Aff: affOf(h)})
 	}
 	node = &Project{In: node, Exprs: exprs, Cols: cols}
 	if sel.Distinct {

@@ -5,6 +5,7 @@ package repl
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -40,16 +41,35 @@ type StatsRecord struct {
 
 // RunScript runs every statement of src in order and stops at the first
 // that fails, returning its error (rendered with position and caret by
-// errs.Detail).
+// errs.Detail). Statements before a syntax error run, as they would in a
+// shell: the script is split into statements first.
 func (r *Runner) RunScript(ctx context.Context, file, src string) error {
-	stmts, err := parser.Parse(file, src)
-	if err != nil {
-		return errs.WithSource(err, file, src)
+	stmts, perr := parser.Parse(file, src)
+	if perr != nil {
+		stmts = nil
+		var e *errs.Error
+		if errors.As(perr, &e) && e.Pos.IsValid() {
+			// Parse the statements that end before the error.
+			if segs, err := parser.SplitStatements(file, src); err == nil {
+				cut := 0
+				for _, s := range segs {
+					if s.Pos.Offset+len(s.Text) < e.Pos.Offset {
+						cut = s.Pos.Offset + len(s.Text)
+					}
+				}
+				if cut > 0 {
+					stmts, _ = parser.Parse(file, src[:cut])
+				}
+			}
+		}
 	}
 	for _, st := range stmts {
 		if err := r.runStmt(ctx, file, st); err != nil {
 			return errs.WithSource(err, file, src)
 		}
+	}
+	if perr != nil {
+		return errs.WithSource(perr, file, src)
 	}
 	return nil
 }
@@ -59,6 +79,12 @@ func (r *Runner) runStmt(ctx context.Context, file string, st ast.Stmt) error {
 	rec := StatsRecord{Statement: r.statement, File: file, Line: st.Position().Line}
 	res, err := r.Sess.Exec(ctx, st, nil)
 	if err != nil {
+		rec.Budget = r.Sess.Budget()
+		// An error without a position is placed at its statement.
+		var e *errs.Error
+		if errors.As(err, &e) && !e.Pos.IsValid() {
+			e.Pos = st.Position()
+		}
 		r.writeStats(rec, err)
 		return err
 	}

@@ -72,7 +72,18 @@ func (s *sumAcc) Add(args []value.Value) error {
 		return nil
 	}
 	s.any = true
-	v = value.ToNumeric(v)
+	if v.K == value.Text || v.K == value.Blob {
+		// Text that is exactly an integer sums as one; anything else
+		// makes the sum REAL (SQLite's rule).
+		if n, ok := value.ParseNumber(v.S); ok && n.K == value.Int {
+			v = n
+		} else {
+			v = value.ToNumeric(v)
+			if v.K == value.Int {
+				v = value.FromFloat(float64(v.I))
+			}
+		}
+	}
 	if v.K == value.Int && !s.isFloat {
 		r := s.i + v.I
 		if (r > s.i) != (v.I > 0) && v.I != 0 {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/uqe-dev/uqe/errs"
 	"github.com/uqe-dev/uqe/value"
 )
 
@@ -62,17 +63,18 @@ func reg(f *Scalar) { scalars[f.Name] = f }
 
 func init() {
 	reg(&Scalar{Name: "abs", MinArgs: 1, MaxArgs: 1, Ret: RetNumFirst, NullIn: true, Fn: func(a []value.Value) (value.Value, error) {
-		v := value.ToNumeric(a[0])
+		v := a[0]
 		if v.K == value.Int {
 			if v.I < 0 {
 				if v.I == math.MinInt64 {
-					return value.FromFloat(-float64(v.I)), nil
+					return value.NullValue, errs.New(errs.Runtime, "integer overflow")
 				}
 				return value.FromInt(-v.I), nil
 			}
 			return v, nil
 		}
-		return value.FromFloat(math.Abs(v.F)), nil
+		// Text and blobs are converted to REAL, as SQLite does.
+		return value.FromFloat(math.Abs(value.AsFloat(v))), nil
 	}})
 	coalesce := func(a []value.Value) (value.Value, error) {
 		for _, v := range a {
@@ -97,10 +99,10 @@ func init() {
 		return value.FromInt(int64(utf8.RuneCountInString(value.ToText(a[0]).S))), nil
 	}})
 	reg(&Scalar{Name: "lower", MinArgs: 1, MaxArgs: 1, Ret: RetText, NullIn: true, Fn: func(a []value.Value) (value.Value, error) {
-		return value.FromText(strings.ToLower(value.ToText(a[0]).S)), nil
+		return value.FromText(asciiCase(value.ToText(a[0]).S, false)), nil
 	}})
 	reg(&Scalar{Name: "upper", MinArgs: 1, MaxArgs: 1, Ret: RetText, NullIn: true, Fn: func(a []value.Value) (value.Value, error) {
-		return value.FromText(strings.ToUpper(value.ToText(a[0]).S)), nil
+		return value.FromText(asciiCase(value.ToText(a[0]).S, true)), nil
 	}})
 	trim := func(kind int) func(a []value.Value) (value.Value, error) {
 		return func(a []value.Value) (value.Value, error) {
@@ -134,7 +136,7 @@ func init() {
 		r := []rune(value.ToText(a[0]).S)
 		start := value.AsInt(a[1])
 		n := int64(len(r))
-		length := n + 1
+		length := int64(math.MaxInt32) // to the end
 		if len(a) > 2 {
 			length = value.AsInt(a[2])
 		}
@@ -231,4 +233,18 @@ func init() {
 		}
 		return value.FromText(string(out)), nil
 	}})
+}
+
+// asciiCase folds ASCII letters only, as SQLite's upper() and lower() do
+// (without ICU); other characters are left as they are.
+func asciiCase(s string, upper bool) string {
+	b := []byte(s)
+	for i, c := range b {
+		if upper && 'a' <= c && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		} else if !upper && 'A' <= c && c <= 'Z' {
+			b[i] = c - 'A' + 'a'
+		}
+	}
+	return string(b)
 }

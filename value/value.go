@@ -237,6 +237,9 @@ func FormatFloat(f float64) string {
 	if math.IsNaN(f) {
 		return "NaN"
 	}
+	if f == 0 {
+		f = 0 // -0.0 prints as 0.0
+	}
 	s := strconv.FormatFloat(f, 'g', 15, 64)
 	if strings.ContainsAny(s, "e") {
 		// SQLite prints 1e+20 as 1.0e+20.
@@ -315,11 +318,7 @@ func Cast(v Value, decl string) Value {
 	switch AffinityOf(decl) {
 	case AffInteger:
 		if v.K == Text || v.K == Blob {
-			n := numericPrefix(v.S)
-			if n.K == Real {
-				return FromInt(floatToInt(n.F))
-			}
-			return n
+			return FromInt(intPrefix(v.S))
 		}
 		return FromInt(AsInt(v))
 	case AffReal:
@@ -342,11 +341,39 @@ func Cast(v Value, decl string) Value {
 			}
 			return n
 		}
-		if v.K == Real && v.F == math.Trunc(v.F) && math.Abs(v.F) < 9.2e18 {
-			return FromInt(int64(v.F))
-		}
 		return v
 	}
+}
+
+// intPrefix reads the longest integer prefix of s (after leading spaces and
+// an optional sign), as CAST(text AS INTEGER) does: '12.5x' → 12, '1e3' → 1.
+func intPrefix(s string) int64 {
+	t := strings.TrimLeft(s, " \t\n\r\f\v")
+	i := 0
+	neg := false
+	if i < len(t) && (t[i] == '+' || t[i] == '-') {
+		neg = t[i] == '-'
+		i++
+	}
+	var n uint64
+	for ; i < len(t) && t[i] >= '0' && t[i] <= '9'; i++ {
+		d := uint64(t[i] - '0')
+		if n > (math.MaxUint64-d)/10 {
+			n = math.MaxUint64
+			continue
+		}
+		n = n*10 + d
+	}
+	if neg {
+		if n > 1<<63 {
+			return math.MinInt64
+		}
+		return -int64(n)
+	}
+	if n > math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return int64(n)
 }
 
 // Compare orders two non-NULL values the way SQLite sorts them: numbers
@@ -415,11 +442,18 @@ func compareIntFloat(f float64, i int64) int {
 	case f > fi:
 		return 1
 	}
-	// Equal as floats; refine for large magnitudes.
+	// Equal as floats; refine for large magnitudes, where float64(i)
+	// rounds.
 	if math.Abs(f) < 9e15 {
 		return 0
 	}
-	t := floatToInt(f)
+	if f >= 9.223372036854775807e18 {
+		return 1 // 2^63 and above exceed every int64
+	}
+	if f < -9.223372036854775808e18 {
+		return -1
+	}
+	t := int64(f) // exact: floats this large are integers
 	switch {
 	case t < i:
 		return -1
@@ -694,7 +728,7 @@ func (v Value) Key() string {
 	case Int:
 		return "n" + strconv.FormatInt(v.I, 10)
 	case Real:
-		if v.F == math.Trunc(v.F) && math.Abs(v.F) < 9e15 {
+		if v.F == math.Trunc(v.F) && v.F >= -9.223372036854775808e18 && v.F < 9.223372036854775807e18 {
 			return "n" + strconv.FormatInt(int64(v.F), 10)
 		}
 		return "f" + strconv.FormatUint(math.Float64bits(v.F), 16)

@@ -333,8 +333,8 @@ func TestScriptErrorLine(t *testing.T) {
 			if !strings.Contains(out, "before") {
 				bugs = append(bugs, fmt.Sprintf("a script failing on line 3 did not run lines 1-2 first (stdout %q): the whole script is parsed before any statement runs", out))
 			}
-			if len(bugs) > 0 {
-				t.Skip("BUG: " + strings.Join(bugs, "; "))
+			for _, b := range bugs {
+				t.Error(b)
 			}
 		})
 	}
@@ -386,10 +386,7 @@ func TestStats(t *testing.T) {
 		statement, rowsOut, budget float64
 	}{{1, 0, 12}, {2, 0, 12}, {3, 2, 12}, {1, 1, 1000}, {2, 0, 1000}} {
 		o := objs[i]
-		if i == 4 && o["budget"] != want.budget {
-			defer t.Skipf("BUG: the stats of a failing statement say budget %v, want the session's %v: %s", o["budget"], want.budget, lines[i])
-			want.budget = o["budget"].(float64)
-		}
+
 		if o["statement"] != want.statement || o["rows_out"] != want.rowsOut || o["budget"] != want.budget {
 			t.Errorf("line %d: statement %v rows_out %v budget %v, want %v %v %v",
 				i+1, o["statement"], o["rows_out"], o["budget"], want.statement, want.rowsOut, want.budget)

@@ -1,0 +1,12 @@
+CREATE TABLE t1(a INTEGER, b TEXT, c REAL);
+INSERT INTO t1 VALUES (1, 'one', 1.5), (2, 'two', NULL), (3, 'three', 3.25), (NULL, 'none', 0.0), (5, NULL, -2.5), (2, 'deux', 2.0);
+CREATE TABLE t2(k INTEGER, v TEXT);
+INSERT INTO t2 VALUES (1, 'a'), (2, 'b'), (2, 'bb'), (4, 'd'), (NULL, 'n');
+CREATE TABLE t3(x INTEGER, y INTEGER);
+INSERT INTO t3 VALUES (1, 10), (2, 20), (3, 30), (4, 40);
+CREATE TABLE m(v);
+INSERT INTO m VALUES (1), ('a'), (2.5), (NULL), (X'01'), ('10');
+CREATE TABLE big(n INTEGER);
+INSERT INTO big VALUES (9223372036854775800), (100);
+CREATE TABLE d10(i INTEGER);
+INSERT INTO d10 VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9);

@@ -1,0 +1,6 @@
+CREATE TABLE reviews(id INTEGER, product_id INTEGER, stars INTEGER, body TEXT, lang TEXT);
+INSERT INTO reviews VALUES (1, 1, 5, 'great', 'en'), (2, 2, 1, 'awful', 'en'), (3, 1, 4, 'bien', 'fr');
+CREATE TABLE products(id INTEGER, name TEXT, price REAL);
+INSERT INTO products VALUES (1, 'lamp', 9.5), (2, 'desk', 120.0);
+-- under OR the structured predicate cannot be separated from the phrase
+EXPLAIN SELECT id FROM reviews WHERE "the review is positive" OR stars = 5;
