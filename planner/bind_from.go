@@ -262,3 +262,26 @@ func (b *Binder) BindTable(name string, pos errs.Pos) (*Scan, func(ast.Expr) (Ex
 func (b *Binder) BindStandalone(e ast.Expr) (Expr, error) {
 	return b.bindExpr(e, &scope{}, false)
 }
+
+// BindColumns binds an expression over a list of named columns (column i
+// gets ColID i+1), for evaluating expressions outside a query, such as the
+// sim model's answer key. Evaluate the result with EvalRow and a RowEnv
+// that returns column i for ColID i+1.
+func BindColumns(e ast.Expr, names []string, types []Type) (Expr, error) {
+	sc := &scope{}
+	for i, n := range names {
+		t := types[i]
+		aff := value.AffNone
+		switch t {
+		case TInt:
+			aff = value.AffInteger
+		case TFloat:
+			aff = value.AffReal
+		case TText:
+			aff = value.AffText
+		}
+		sc.cols = append(sc.cols, scopeCol{Col: Col{ID: ColID(i + 1), Name: n, Type: t, Aff: aff}})
+	}
+	b := &Binder{Cat: catalog.New(), nextID: ColID(len(names) + 1)}
+	return b.bindExpr(e, sc, false)
+}
