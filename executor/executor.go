@@ -38,6 +38,18 @@ type Exec struct {
 	Ctx   context.Context
 	Mem   memory.Allocator
 	Stats Stats
+	// Model answers natural-language expressions (nil: none configured).
+	Model Model
+	// Embedder blocks semantic joins (nil: nested loops only).
+	Embedder Embedder
+	// Seed makes sampling reproducible.
+	Seed int64
+	// ForceExact disables approximations (SET strategy = exact).
+	ForceExact bool
+	// Strategies records the strategy each semantic operator ran with.
+	Strategies map[string]string
+	// Sem counts what semantic operators did.
+	Sem SemStats
 	// subCache memoises subquery results by outer binding.
 	subCache map[*planner.Subquery]map[string]*subResult
 }
@@ -139,8 +151,41 @@ func (x *Exec) build(n planner.Node, env *frame) (Operator, error) {
 			return nil, err
 		}
 		return &setOp{x: x, n: n, l: l, r: r}, nil
-	case *planner.SemFilter, *planner.SemMap, *planner.SemGroup, *planner.SemRank, *planner.SemJoin:
-		return nil, noModel(n)
+	case *planner.SemFilter:
+		in, err := x.build(n.In, env)
+		if err != nil {
+			return nil, err
+		}
+		return &semFilterOp{x: x, n: n, in: in, env: env}, nil
+	case *planner.SemMap:
+		in, err := x.build(n.In, env)
+		if err != nil {
+			return nil, err
+		}
+		return &semMapOp{x: x, n: n, in: in, env: env}, nil
+	case *planner.SemGroup:
+		in, err := x.build(n.In, env)
+		if err != nil {
+			return nil, err
+		}
+		return &semGroupOp{x: x, n: n, in: in, env: env}, nil
+	case *planner.SemRank:
+		in, err := x.build(n.In, env)
+		if err != nil {
+			return nil, err
+		}
+		return &semRankOp{x: x, n: n, in: in, env: env}, nil
+	case *planner.SemJoin:
+		l, err := x.build(n.L, env)
+		if err != nil {
+			return nil, err
+		}
+		r, err := x.build(n.R, env)
+		if err != nil {
+			l.Close()
+			return nil, err
+		}
+		return &semJoinOp{x: x, n: n, l: l, r: r, env: env}, nil
 	}
 	return nil, errs.New(errs.Internal, "no executor for %T", n)
 }
@@ -283,10 +328,11 @@ func noModel(n planner.Node) error {
 			find(e)
 		}
 	}
+	const how = "no model is configured: set OPENAI_API_KEY or OPENAI_BASE_URL for an OpenAI-compatible server, or use --llm sim:KEY.json"
 	if nl == nil {
-		return errs.New(errs.NoModel, "%s needs a model; the model layer is not available in this build yet", n.Describe())
+		return errs.New(errs.NoModel, "%s needs a model; %s", n.Describe(), how)
 	}
-	return errs.At(nl.Pos, errs.NoModel, "natural-language expression \"%s\" needs a model; the model layer is not available in this build yet", nl.Text)
+	return errs.At(nl.Pos, errs.NoModel, "natural-language expression \"%s\" needs a model; %s", nl.Text, how)
 }
 
 // cancelled is the error of a statement whose context ended.
@@ -301,4 +347,9 @@ func (x *Exec) computeErr(what string, err error) error {
 		return cancelled(cerr)
 	}
 	return errs.Wrap(err, errs.Internal, "%s: %v", what, err)
+}
+
+// newBatch assembles a batch of columns (the batch retains the arrays).
+func newBatch(cols []planner.Col, arrs []arrow.Array, n int64) arrow.RecordBatch {
+	return array.NewRecordBatch(schemaOf(cols), arrs, n)
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
-	"github.com/uqe-dev/uqe/catalog"
 	"github.com/uqe-dev/uqe/errs"
 	"github.com/uqe-dev/uqe/planner"
 	"github.com/uqe-dev/uqe/udf"
@@ -404,13 +403,12 @@ func (a *aggOp) Close() { a.in.Close() }
 // ---------------------------------------------------------------- sort
 
 type sortOp struct {
-	x     *Exec
-	in    Operator
-	keys  []planner.SortKey
-	env   *frame
-	out   arrow.RecordBatch
-	start int64
-	done  bool
+	x    *Exec
+	in   Operator
+	keys []planner.SortKey
+	env  *frame
+	sliced
+	done bool
 }
 
 func (s *sortOp) Cols() []planner.Col { return s.in.Cols() }
@@ -479,20 +477,11 @@ func (s *sortOp) Next() (arrow.RecordBatch, error) {
 			return nil, err
 		}
 	}
-	if s.out == nil || s.start >= s.out.NumRows() {
-		return nil, nil
-	}
-	end := min(s.start+catalog.BatchSize, s.out.NumRows())
-	b := s.out.NewSlice(s.start, end)
-	s.start = end
-	return b, nil
+	return s.next()
 }
 
 func (s *sortOp) Close() {
-	if s.out != nil {
-		s.out.Release()
-		s.out = nil
-	}
+	s.release()
 	s.in.Close()
 }
 

@@ -556,6 +556,30 @@ func (b *Binder) bindSelect(sel *ast.Select, parent *scope, orderBy []*ast.Order
 		}
 		cols := append([]Col{}, ag.groupCols...)
 		cols = append(cols, ag.aggCols...)
+		// Phrases inside aggregate arguments (AVG(CAST("the rating" AS
+		// INTEGER))) are extracted per row below the aggregate.
+		var nls []*NLExpr
+		var nlCols []Col
+		for _, a := range ag.aggs {
+			for i, arg := range a.Args {
+				a.Args[i] = Rewrite(arg, func(e Expr) Expr {
+					nl, ok := e.(*NLExpr)
+					if !ok {
+						return nil
+					}
+					if nl.T == TBool && nl.Cast == "" {
+						nl.T = TText
+					}
+					col := Col{ID: b.newID(), Name: ExprString(nl), Type: nl.T}
+					nls = append(nls, nl)
+					nlCols = append(nlCols, col)
+					return colRef(col)
+				})
+			}
+		}
+		if len(nls) > 0 {
+			node = &SemMap{In: node, Exprs: nls, Cols: nlCols}
+		}
 		node = &Aggregate{In: node, Groups: ag.groups, Aggs: ag.aggs, Cols: cols}
 		if having != nil {
 			node = &Filter{In: node, Cond: having}

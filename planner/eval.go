@@ -13,6 +13,12 @@ type RowEnv interface {
 	Subquery(s *Subquery) (value.Value, error)
 }
 
+// NLEnv is implemented by environments that know the model's answers for
+// the current row (the executor's semantic operators).
+type NLEnv interface {
+	NL(e *NLExpr) (value.Value, error)
+}
+
 // EvalRow evaluates e for one row. It is the single definition of every
 // operator's semantics (SQLite's three-valued logic, affinity, NULL
 // propagation); the executor's vectorised kernels specialise common cases
@@ -178,7 +184,10 @@ func EvalRow(e Expr, env RowEnv) (value.Value, error) {
 		}
 		return env.Subquery(e)
 	case *NLExpr:
-		return value.NullValue, errs.At(e.Pos, errs.NoModel, "natural-language expression \"%s\" needs a model; the model layer is not available in this build yet", e.Text)
+		if ne, ok := env.(NLEnv); ok {
+			return ne.NL(e)
+		}
+		return value.NullValue, errs.At(e.Pos, errs.NoModel, "natural-language expression \"%s\" can only be evaluated by a semantic operator", e.Text)
 	case *AggRef:
 		return value.NullValue, errs.New(errs.MisplacedAgg, "misuse of aggregate function %s()", e.Call.Name)
 	}
