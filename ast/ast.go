@@ -41,7 +41,8 @@ type ColumnDef struct {
 	PrimaryKey bool
 	NotNull    bool
 	Unique     bool
-	Default    Expr // nil if none
+	Default    Expr   // nil if none
+	Collate    string // COLLATE name as written; "" if none
 }
 
 // CreateTable is CREATE TABLE [IF NOT EXISTS] name (cols...) | AS query.

@@ -214,6 +214,9 @@ func (f *formatter) node(n Node) {
 			f.w(" DEFAULT ")
 			f.sub(n.Default, pUnary)
 		}
+		if n.Collate != "" {
+			f.w(" COLLATE ", Ident(n.Collate))
+		}
 	case *CreateView:
 		f.w("CREATE ")
 		if n.Temp {

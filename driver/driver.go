@@ -100,7 +100,7 @@ type Connector struct {
 // Connect implements driver.Connector.
 func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	c.once.Do(func() {
-		c.db, c.err = engine.Open(engine.Options{Settings: c.cfg.Settings, AllowDirs: c.cfg.AllowDirs, Stderr: io.Discard})
+		c.db, c.err = engine.Open(engine.Options{Settings: c.cfg.Settings, AllowDirs: c.cfg.AllowDirs, Stderr: io.Discard, Cache: c.cfg.Cache})
 		if c.err == nil && c.cfg.Path != "" {
 			c.err = c.db.RegisterDir(c.cfg.Path)
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/uqe-dev/uqe/catalog"
 	"github.com/uqe-dev/uqe/errs"
 	"github.com/uqe-dev/uqe/executor"
+	"github.com/uqe-dev/uqe/llm"
 	"github.com/uqe-dev/uqe/optimizer"
 	"github.com/uqe-dev/uqe/parser"
 	"github.com/uqe-dev/uqe/planner"
@@ -37,6 +38,12 @@ type Options struct {
 	Stderr io.Writer
 	// Mem is the Arrow allocator (nil: the Go allocator).
 	Mem memory.Allocator
+	// Cache is the response cache's path: "" for the default (under the
+	// user's cache directory), "off" for none.
+	Cache string
+	// Env reads environment variables (OPENAI_API_KEY, OPENAI_BASE_URL);
+	// nil: os.Getenv.
+	Env func(string) string
 }
 
 // DB is a database: a catalog shared by its sessions. Statements that change
@@ -47,6 +54,8 @@ type DB struct {
 	mem  memory.Allocator
 	// write serialises DDL and DML.
 	write sync.Mutex
+	// models holds model backends, the response cache and the embedder.
+	models models
 }
 
 // Open returns a new, empty database.
@@ -176,6 +185,7 @@ type Stats struct {
 	Strategy         map[string]string `json:"strategy"`
 	Budget           int64             `json:"budget"`
 	RowsScanned      int64             `json:"rows_scanned"`
+	Retries          int64             `json:"retries"`
 }
 
 // Result is the outcome of one statement: a stream of record batches for a
@@ -190,6 +200,7 @@ type Result struct {
 
 	op      executor.Operator
 	exec    *executor.Exec
+	client  *llm.Client
 	start   time.Time
 	rows    []arrow.RecordBatch // materialised results (SHOW, EXPLAIN)
 	schema  *arrow.Schema
@@ -248,6 +259,15 @@ func (r *Result) Close() {
 	r.rows = nil
 	if r.exec != nil {
 		r.Stats.RowsScanned = r.exec.Stats.RowsScanned
+		for k, v := range r.exec.Strategies {
+			if r.Stats.Strategy == nil {
+				r.Stats.Strategy = map[string]string{}
+			}
+			r.Stats.Strategy[k] = v
+		}
+	}
+	if r.client != nil {
+		r.Stats.addModel(r.client.Stats())
 	}
 	r.Stats.WallMS = float64(time.Since(r.start).Microseconds()) / 1000
 	if r.onClose != nil {
@@ -341,12 +361,77 @@ func (s *Session) query(ctx context.Context, q *ast.Query, args []value.Value) (
 	if err != nil {
 		return nil, err
 	}
-	x := executor.New(ctx, s.db.mem)
+	x, client, err := s.newExec(ctx, n)
+	if err != nil {
+		return nil, err
+	}
 	op, err := x.Build(n)
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Columns: columnsOf(n.Columns()), op: op, exec: x, schema: executor.SchemaOf(n.Columns())}, nil
+	return &Result{Columns: columnsOf(n.Columns()), op: op, exec: x, client: client, schema: executor.SchemaOf(n.Columns())}, nil
+}
+
+// newExec returns an execution context for a plan, with the model layer
+// configured when the plan has semantic operators.
+func (s *Session) newExec(ctx context.Context, n planner.Node) (*executor.Exec, *llm.Client, error) {
+	x := executor.New(ctx, s.db.mem)
+	nl := firstNL(n)
+	if nl == nil {
+		return x, nil, nil
+	}
+	client, err := s.prepareExec(x)
+	if err != nil {
+		if e, ok := err.(*errs.Error); ok && !e.Pos.IsValid() {
+			e.Pos = nl.Pos
+		}
+		return nil, nil, err
+	}
+	return x, client, nil
+}
+
+// firstNL returns the first natural-language expression of a plan
+// (including inside subqueries), or nil.
+func firstNL(n planner.Node) *planner.NLExpr {
+	var found *planner.NLExpr
+	var visit func(n planner.Node)
+	visitExpr := func(e planner.Expr) {
+		planner.Walk(e, func(x planner.Expr) bool {
+			switch x := x.(type) {
+			case *planner.NLExpr:
+				if found == nil {
+					found = x
+				}
+			case *planner.Subquery:
+				visit(x.Plan)
+			}
+			return found == nil
+		})
+	}
+	visit = func(n planner.Node) {
+		if found != nil {
+			return
+		}
+		switch x := n.(type) {
+		case *planner.SemMap:
+			found = x.Exprs[0]
+			return
+		case *planner.SemGroup:
+			found = x.Key
+			return
+		case *planner.SemRank:
+			found = x.Key
+			return
+		}
+		for _, e := range planner.NodeExprs(n) {
+			visitExpr(e)
+		}
+		for _, c := range n.Children() {
+			visit(c)
+		}
+	}
+	visit(n)
+	return found
 }
 
 func columnsOf(cols []planner.Col) []Column {
@@ -465,7 +550,10 @@ func (s *Session) explain(ctx context.Context, st *ast.Explain, args []value.Val
 	}
 	text := planner.Format(n)
 	if st.Analyze {
-		x := executor.New(ctx, s.db.mem)
+		x, client, err := s.newExec(ctx, n)
+		if err != nil {
+			return nil, err
+		}
 		start := time.Now()
 		op, err := x.Build(n)
 		if err != nil {
@@ -483,6 +571,16 @@ func (s *Session) explain(ctx context.Context, st *ast.Explain, args []value.Val
 		}
 		text += fmt.Sprintf("actual: rows_out=%d rows_scanned=%d subquery_runs=%d subquery_cache_hits=%d wall_ms=%.3f\n",
 			rows, x.Stats.RowsScanned, x.Stats.SubqueryRuns, x.Stats.SubqueryCache, float64(time.Since(start).Microseconds())/1000)
+		if client != nil {
+			st := client.Stats()
+			text += fmt.Sprintf("model: calls=%d rows_judged=%d cache_hits=%d deduplicated=%d prompt_tokens=%d completion_tokens=%d retries=%d cost_usd=%.6f\n",
+				st.Calls, st.RowsJudged, st.CacheHits, st.Deduplicated, st.PromptTokens, st.CompletionTokens, st.Retries, st.CostUSD)
+			text += fmt.Sprintf("semantic: rows_in=%d rows_decided_without_model=%d pairs_judged=%d comparisons=%d\n",
+				x.Sem.RowsIn, x.Sem.RowsDecided, x.Sem.PairsJudged, x.Sem.Comparisons)
+			for k, v := range x.Strategies {
+				text += fmt.Sprintf("strategy: %s: %s\n", k, v)
+			}
+		}
 	}
 	var rows [][]value.Value
 	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
@@ -540,4 +638,15 @@ func (r *Result) PublicSchema() *arrow.Schema {
 		cols[i] = planner.Col{Name: c.Name, Type: t}
 	}
 	return executor.SchemaOf(cols)
+}
+
+// addModel adds a model client's figures to the stats.
+func (st *Stats) addModel(m llm.Stats) {
+	st.ModelCalls += m.Calls
+	st.RowsJudged += m.RowsJudged
+	st.PromptTokens += m.PromptTokens
+	st.CompletionTokens += m.CompletionTokens
+	st.CacheHits += m.CacheHits
+	st.CostUSD += m.CostUSD
+	st.Retries += m.Retries
 }

@@ -62,8 +62,9 @@ var settings = map[string]setting{
 	"strategy":     {def: "auto", doc: "plan for semantic operators: auto, exact, uniform, stratified", check: oneOf("auto", "exact", "uniform", "stratified")},
 	"model":        {def: "", doc: "model name for the openai backend", check: anyString},
 	"batch_size":   {def: "16", doc: "rows per model request", check: intSetting(1)},
+	"concurrency":  {def: "4", doc: "model requests in flight at once", check: intSetting(1)},
 	"llm":          {def: "", doc: "model backend: openai, local or sim:PATH", check: anyString},
-	"embed":        {def: "use", doc: "embedder: use, hash or openai", check: oneOf("use", "hash", "openai")},
+	"embed":        {def: "hash", doc: "embedder: hash or openai (use, the built-in neural embedder, is not built yet)", check: oneOf("use", "hash", "openai")},
 }
 
 // SettingNames lists the settings, sorted.

@@ -38,7 +38,7 @@ func (s *Session) execWrite(ctx context.Context, stmt ast.Stmt, args []value.Val
 				return nil, errs.At(c.P, errs.DuplicateObject, "duplicate column name: %s", c.Name)
 			}
 			seen[strings.ToLower(c.Name)] = true
-			cols[i] = catalog.MemColumn{Name: c.Name, Decl: c.Type, NotNull: c.NotNull, PrimaryKey: c.PrimaryKey, Unique: c.Unique}
+			cols[i] = catalog.MemColumn{Name: c.Name, Decl: c.Type, NotNull: c.NotNull, PrimaryKey: c.PrimaryKey, Unique: c.Unique, Collate: c.Collate}
 			if c.Default != nil {
 				e, err := s.binder(args).BindStandalone(c.Default)
 				if err != nil {
@@ -157,7 +157,10 @@ func memTable(cat *catalog.Catalog, name string, pos errs.Pos) (*catalog.MemTabl
 
 // runRows runs a plan and returns its rows as values.
 func (s *Session) runRows(ctx context.Context, n planner.Node) ([][]value.Value, []planner.Col, error) {
-	x := executor.New(ctx, s.db.mem)
+	x, _, err := s.newExec(ctx, n)
+	if err != nil {
+		return nil, nil, err
+	}
 	op, err := x.Build(n)
 	if err != nil {
 		return nil, nil, err
@@ -320,9 +323,27 @@ func (s *Session) insertRows(mt *catalog.MemTable, tcols []catalog.MemColumn, po
 // scanExprs evaluates expressions over every row of a table, in table
 // order, through the executor (so subqueries and vectorised kernels work).
 func (s *Session) scanExprs(ctx context.Context, scan *planner.Scan, exprs []planner.Expr) ([][]value.Value, error) {
+	// Natural-language expressions are answered by a semantic operator
+	// below the projection: every phrase becomes a column of a SemMap.
+	var in planner.Node = scan
+	var nls []*planner.NLExpr
+	var nlCols []planner.Col
+	for i, e := range exprs {
+		exprs[i] = planner.Rewrite(e, func(x planner.Expr) planner.Expr {
+			nl, ok := x.(*planner.NLExpr)
+			if !ok {
+				return nil
+			}
+			col := planner.Col{ID: planner.ColID(2_000_000 + len(nls)), Name: planner.ExprString(nl), Type: nl.T}
+			nls = append(nls, nl)
+			nlCols = append(nlCols, col)
+			return &planner.ColRef{ID: col.ID, Name: col.Name, T: col.Type}
+		})
+	}
+	if len(nls) > 0 {
+		in = &planner.SemMap{In: scan, Exprs: nls, Cols: nlCols}
+	}
 	cols := make([]planner.Col, len(exprs))
-	b := planner.NewBinder(s.db.cat, nil, nil)
-	_ = b
 	for i, e := range exprs {
 		t := e.Type()
 		if t == planner.TBool {
@@ -330,7 +351,7 @@ func (s *Session) scanExprs(ctx context.Context, scan *planner.Scan, exprs []pla
 		}
 		cols[i] = planner.Col{ID: planner.ColID(1_000_000 + i), Name: "e", Type: t}
 	}
-	n := optimizer.Optimize(&planner.Project{In: scan, Exprs: exprs, Cols: cols})
+	n := optimizer.Optimize(&planner.Project{In: in, Exprs: exprs, Cols: cols})
 	rows, _, err := s.runRows(ctx, n)
 	return rows, err
 }

@@ -92,6 +92,8 @@ func (b *batchEnv) eval(e planner.Expr) (arrow.Array, error) {
 		if a, ok, err := b.evalBinaryVec(e, n); ok || err != nil {
 			return a, err
 		}
+	case *planner.Collate:
+		return b.eval(e.X) // the value passes through
 	case *planner.Unary:
 		if e.Op == "NOT" && e.X.Type() == planner.TBool {
 			x, err := b.eval(e.X)

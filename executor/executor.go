@@ -175,6 +175,8 @@ func (x *Exec) build(n planner.Node, env *frame) (Operator, error) {
 			return nil, err
 		}
 		return &semRankOp{x: x, n: n, in: in, env: env}, nil
+	case *planner.RecursiveCTE, *planner.WorkScan:
+		return x.buildRecursive(n, env)
 	case *planner.SemJoin:
 		l, err := x.build(n.L, env)
 		if err != nil {

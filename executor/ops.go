@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/uqe-dev/uqe/catalog"
 	"github.com/uqe-dev/uqe/errs"
 	"github.com/uqe-dev/uqe/planner"
 	"github.com/uqe-dev/uqe/udf"
@@ -27,23 +28,45 @@ type scanOp struct {
 	filters []planner.Expr
 	allCols []planner.Col
 	allLay  map[planner.ColID]int
+	// numbering: the source has no rowids of its own; rows are numbered
+	// from 1 in scan order (next is the next row's number).
+	numbering bool
+	next      int64
 }
 
 func (x *Exec) newScan(n *planner.Scan, env *frame) (Operator, error) {
-	rr, err := n.Source.Scan(x.Ctx, x.Mem)
+	cols := n.Cols
+	var (
+		rr  array.RecordReader
+		err error
+	)
+	withRowid := n.Rowid && (n.Needed == nil || n.Needed[len(n.Cols)-1])
+	rs, hasRowids := n.Source.(catalog.RowidSource)
+	switch {
+	case !n.Rowid:
+		rr, err = n.Source.Scan(x.Ctx, x.Mem)
+	case !withRowid:
+		cols = n.Cols[:len(n.Cols)-1] // the rowid is not read
+		rr, err = n.Source.Scan(x.Ctx, x.Mem)
+	case hasRowids:
+		rr, err = rs.ScanRowid(x.Ctx, x.Mem)
+	default:
+		rr, err = n.Source.Scan(x.Ctx, x.Mem)
+	}
 	if err != nil {
 		return nil, err
 	}
-	op := &scanOp{x: x, n: n, rr: rr, env: env, filters: n.Filters, allCols: n.Cols, allLay: layout(n.Cols)}
+	op := &scanOp{x: x, n: n, rr: rr, env: env, filters: n.Filters, allCols: cols, allLay: layout(cols),
+		numbering: withRowid && !hasRowids, next: 1}
 	if n.Needed != nil {
-		for i, need := range n.Needed {
+		for i, need := range n.Needed[:len(cols)] {
 			if need {
 				op.keep = append(op.keep, i)
 				op.cols = append(op.cols, n.Cols[i])
 			}
 		}
 	} else {
-		op.cols = n.Cols
+		op.cols = cols
 	}
 	return op, nil
 }
@@ -64,6 +87,9 @@ func (s *scanOp) Next() (arrow.RecordBatch, error) {
 		rec := s.rr.RecordBatch()
 		rec.Retain()
 		s.x.Stats.RowsScanned += rec.NumRows()
+		if s.numbering {
+			rec = s.appendRowid(rec)
+		}
 		// Normalise source columns to the engine's Arrow types.
 		rec, err := s.normalise(rec)
 		if err != nil {
@@ -91,6 +117,24 @@ func (s *scanOp) Next() (arrow.RecordBatch, error) {
 		}
 		return rec, nil
 	}
+}
+
+// appendRowid adds the row numbers of a source without rowids as the last
+// column (the 1-based position of the row in the scan).
+func (s *scanOp) appendRowid(rec arrow.RecordBatch) arrow.RecordBatch {
+	defer rec.Release()
+	n := rec.NumRows()
+	ib := array.NewInt64Builder(s.x.Mem)
+	defer ib.Release()
+	ib.Reserve(int(n))
+	for i := int64(0); i < n; i++ {
+		ib.UnsafeAppend(s.next + i)
+	}
+	s.next += n
+	ids := ib.NewArray()
+	defer ids.Release()
+	arrs := append(append([]arrow.Array{}, rec.Columns()...), ids)
+	return array.NewRecordBatch(schemaOf(s.allCols), arrs, n)
 }
 
 // normalise converts source arrays whose Arrow type differs from the
@@ -288,6 +332,15 @@ type group struct {
 	accs []udf.Acc
 }
 
+// collKey is v as a grouping key under collation c: text folded so that
+// values equal under c have equal keys.
+func collKey(v value.Value, c value.Collation) value.Value {
+	if c != value.CollBinary && v.K == value.Text {
+		return value.FromText(c.Fold(v.S))
+	}
+	return v
+}
+
 // rowKey appends an unambiguous encoding of values for hashing.
 func rowKey(buf []byte, vals []value.Value) []byte {
 	for _, v := range vals {
@@ -310,7 +363,7 @@ func (a *aggOp) Next() (arrow.RecordBatch, error) {
 	newGroup := func(keys []value.Value) *group {
 		g := &group{keys: keys, accs: make([]udf.Acc, len(a.n.Aggs))}
 		for i, c := range a.n.Aggs {
-			g.accs[i] = udf.NewAcc(c.Name, c.Distinct, c.Star)
+			g.accs[i] = udf.NewAccColl(c.Name, c.Distinct, c.Star, c.Coll)
 		}
 		order = append(order, g)
 		return g
@@ -351,6 +404,7 @@ func (a *aggOp) Next() (arrow.RecordBatch, error) {
 			}
 		}
 		keys := make([]value.Value, len(a.n.Groups))
+		folded := make([]value.Value, len(a.n.Groups))
 		args := make([][]value.Value, len(a.n.Aggs))
 		for i, c := range a.n.Aggs {
 			args[i] = make([]value.Value, len(c.Args))
@@ -358,8 +412,9 @@ func (a *aggOp) Next() (arrow.RecordBatch, error) {
 		for r := 0; r < n; r++ {
 			for i, g := range a.n.Groups {
 				keys[i] = getValue(keyArrs[i], r, g.Type())
+				folded[i] = collKey(keys[i], a.n.Cols[i].Coll)
 			}
-			buf = rowKey(buf[:0], keys)
+			buf = rowKey(buf[:0], folded)
 			g, ok := groups[string(buf)]
 			if !ok {
 				g = newGroup(append([]value.Value(nil), keys...))
@@ -461,7 +516,7 @@ func (s *sortOp) Next() (arrow.RecordBatch, error) {
 					}
 					return true
 				default:
-					c = value.Compare(va, vb)
+					c = value.CompareColl(va, vb, key.Coll)
 					if key.Desc {
 						c = -c
 					}
@@ -594,7 +649,7 @@ func rowKeys(rec arrow.RecordBatch, cols []planner.Col) func(row int, buf []byte
 	vals := make([]value.Value, len(cols))
 	return func(row int, buf []byte) []byte {
 		for i, c := range cols {
-			vals[i] = getValue(rec.Column(i), row, c.Type)
+			vals[i] = collKey(getValue(rec.Column(i), row, c.Type), c.Coll)
 		}
 		return rowKey(buf, vals)
 	}

@@ -29,6 +29,24 @@ type Model interface {
 	Taxonomy(ctx context.Context, instruction string, sample []llm.Row, max int) ([]string, error)
 	Score(ctx context.Context, instruction string, rows []llm.Row) ([]float64, error)
 	Compare(ctx context.Context, instruction string, a, b llm.Row) (float64, error)
+	PlanScore(instruction string, rows []llm.Row) (int, error)
+	// Budget is the statement's budget (nil: unlimited).
+	Budget() *llm.Budget
+}
+
+// checkBudget fails an operator that would need more rows judged than the
+// budget has left, before its first call (operators made of several
+// calls, like taxonomy then assignment, or scores then comparisons, check
+// their whole need up front).
+func checkBudget(m Model, need int64, nl *planner.NLExpr) error {
+	b := m.Budget()
+	if b == nil {
+		return nil
+	}
+	if rem := b.Remaining(); rem >= 0 && need > rem {
+		return errs.At(nl.Pos, errs.BudgetExceeded, "the model would judge %d more rows for %q, but the budget has %d left of %d (SET budget = N to raise it, 0 for no limit)", need, nl.Text, rem, b.Limit())
+	}
+	return nil
 }
 
 // Embedder turns texts into unit vectors (for the blocking of semantic
@@ -592,6 +610,14 @@ func (s *semGroupOp) Next() (arrow.RecordBatch, error) {
 		for i, d := range distinct {
 			sample[i] = rows[d]
 		}
+		free := []llm.Attr{{Instruction: s.n.Key.Text, Type: llm.Type{Kind: llm.KindText}}}
+		need, err := m.PlanExtract(free, rows)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkBudget(m, int64(need+len(sample)), s.n.Key); err != nil {
+			return nil, err
+		}
 		cats, err := m.Taxonomy(s.x.Ctx, s.n.Key.Text, sample, taxonomyMax)
 		if err != nil {
 			return nil, withPos(err, s.n.Key)
@@ -613,7 +639,6 @@ func (s *semGroupOp) Next() (arrow.RecordBatch, error) {
 			for k, i := range rest {
 				rr[k] = rows[i]
 			}
-			free := []llm.Attr{{Instruction: s.n.Key.Text, Type: llm.Type{Kind: llm.KindText}}}
 			vs, err := m.Extract(s.x.Ctx, free, rr)
 			if err != nil {
 				return nil, withPos(err, s.n.Key)
@@ -687,6 +712,17 @@ func (s *semRankOp) Next() (arrow.RecordBatch, error) {
 		idx[i] = i
 	}
 	if n > 1 {
+		need, err := m.PlanScore(s.n.Key.Text, rows)
+		if err != nil {
+			return nil, err
+		}
+		if k := int(s.n.Limit); k > 0 && k < n {
+			top := min(n, k+k/2+2)
+			need += 2 * top * bitsLen(top) // at most m·log2(m) comparisons, 2 rows each
+		}
+		if err := checkBudget(m, int64(need), s.n.Key); err != nil {
+			return nil, err
+		}
 		scores, err := m.Score(s.x.Ctx, s.n.Key.Text, rows)
 		if err != nil {
 			return nil, withPos(err, s.n.Key)
@@ -757,4 +793,13 @@ func (s *semRankOp) mergeSort(m Model, rows []llm.Row, cand []int) ([]int, error
 func (s *semRankOp) Close() {
 	s.release()
 	s.in.Close()
+}
+
+// bitsLen is ceil(log2(n)) for n >= 1.
+func bitsLen(n int) int {
+	b := 0
+	for v := n - 1; v > 0; v >>= 1 {
+		b++
+	}
+	return b
 }

@@ -119,6 +119,8 @@ func (c *converter) create(g *gCreate) ast.Stmt {
 						col.Unique = true
 					case k.Default != nil:
 						col.Default = k.Default
+					case k.Collate != nil:
+						col.Collate = k.Collate.Name
 					}
 				}
 				s.Columns = append(s.Columns, col)

@@ -140,8 +140,8 @@ type gReindex struct {
 
 type gSet struct {
 	Pos   lexer.Position
-	Name  *gName   `parser:"'SET' @@ ( '=' | 'TO' )"`
-	Value setValue `parser:"@@"`
+	Name  *gName  `parser:"'SET' @@ ( '=' | 'TO' )"`
+	Value setExpr `parser:"@@"`
 }
 
 type gShow struct {
@@ -375,6 +375,25 @@ type defaultValue interface{ ast.Expr }
 // a string literal).
 type setValue interface{ ast.Expr }
 
+// setExpr is the value of SET: a number, a string or a bare word (as
+// setValue) when that is the whole value, else any expression (the engine
+// requires it to be constant, e.g. SET seed = 3 * 7).
+type setExpr interface{ ast.Expr }
+
+// parseSetExprHook parses the value of SET: a lone number, string or word
+// keeps its old form (a bare word, keywords included, is a string literal);
+// anything longer is parsed as an expression.
+func parseSetExprHook(lex *lexer.PeekingLexer) (setExpr, error) {
+	cp := lex.MakeCheckpoint()
+	if v, err := parseSetValueHook(lex); err == nil {
+		if t := lex.Peek(); t.EOF() || isOp(t, ";") {
+			return v, nil
+		}
+	}
+	lex.LoadCheckpoint(cp)
+	return parseExprHook(lex)
+}
+
 var (
 	stmtParser  *participle.Parser[gStmt]
 	queryParser *participle.Parser[gQuery]
@@ -387,7 +406,7 @@ func init() {
 		participle.UseLookahead(2),
 		participle.ParseTypeWith(parseExprHook),
 		participle.ParseTypeWith(parseDefaultHook),
-		participle.ParseTypeWith(parseSetValueHook),
+		participle.ParseTypeWith(parseSetExprHook),
 	)
 	var err error
 	queryParser, err = participle.ParserForProduction[gQuery](stmtParser)

@@ -25,6 +25,11 @@ type Binder struct {
 	nextID ColID
 	ctes   []map[string]*ast.CTE
 	depth  int // view / CTE expansion depth (guards against recursion)
+	// recursive marks the CTEs of WITH RECURSIVE that refer to themselves;
+	// working holds, while such a CTE's recursive select is bound, the
+	// working table its self-reference reads.
+	recursive map[*ast.CTE]bool
+	working   map[*ast.CTE]*workState
 }
 
 // NewBinder returns a binder for one statement.
@@ -43,6 +48,9 @@ type scopeCol struct {
 	// hidden columns are not found by unqualified names or by * (the right
 	// side of a USING / NATURAL join).
 	hidden bool
+	// rowid marks a table's rowid pseudo-column (also hidden): found by
+	// the names rowid, oid and _rowid_ when no real column has the name.
+	rowid bool
 }
 
 // scope is the set of columns visible in one query level.
@@ -94,11 +102,22 @@ func (s *scope) lookup(table, name string, pos errs.Pos) (*ColRef, error) {
 			}
 			n++
 		}
+		if found == nil && isRowidName(name) {
+			for i := range sc.cols {
+				c := &sc.cols[i]
+				if c.rowid && (table == "" || strings.EqualFold(c.Table, table)) {
+					if found == nil {
+						found = c
+					}
+					n++
+				}
+			}
+		}
 		if n > 1 {
 			return nil, errs.At(pos, errs.AmbiguousColumn, "ambiguous column name: %s", qual(table, name))
 		}
 		if found != nil {
-			ref := &ColRef{ID: found.ID, Name: qual(table, name), T: found.Type, Aff: found.Aff}
+			ref := &ColRef{ID: found.ID, Name: qual(table, name), T: found.Type, Aff: found.Aff, Coll: found.Coll}
 			for _, sub := range crossed {
 				sub.add(ref)
 			}
@@ -109,6 +128,15 @@ func (s *scope) lookup(table, name string, pos errs.Pos) (*ColRef, error) {
 		}
 	}
 	return nil, errs.At(pos, errs.UnknownColumn, "no such column: %s", qual(table, name))
+}
+
+func isRowidName(name string) bool {
+	for _, n := range catalog.RowidNames {
+		if strings.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
 }
 
 func qual(t, n string) string {
@@ -125,12 +153,15 @@ func (b *Binder) BindQuery(q *ast.Query) (Node, error) {
 
 func (b *Binder) bindQuery(q *ast.Query, parent *scope) (Node, error) {
 	if len(q.With) > 0 {
-		if q.Recursive {
-			return nil, errs.At(q.P, errs.Unsupported, "WITH RECURSIVE is not supported")
-		}
 		m := map[string]*ast.CTE{}
 		for _, c := range q.With {
 			m[strings.ToLower(c.Name)] = c
+			if q.Recursive && refersTo(c.Query, c.Name) {
+				if b.recursive == nil {
+					b.recursive = map[*ast.CTE]bool{}
+				}
+				b.recursive[c] = true
+			}
 		}
 		b.ctes = append(b.ctes, m)
 		defer func() { b.ctes = b.ctes[:len(b.ctes)-1] }()
@@ -160,10 +191,13 @@ func (b *Binder) bindQuery(q *ast.Query, parent *scope) (Node, error) {
 	return b.bindLimit(node, q.Limit, q.Offset)
 }
 
-func colRef(c Col) *ColRef { return &ColRef{ID: c.ID, Name: c.Name, T: c.Type, Aff: c.Aff} }
+func colRef(c Col) *ColRef {
+	return &ColRef{ID: c.ID, Name: c.Name, T: c.Type, Aff: c.Aff, Coll: c.Coll}
+}
 
 func sortKey(o *ast.OrderItem, e Expr) SortKey {
 	k := SortKey{E: e, Desc: o.Desc, NullsFirst: !o.Desc}
+	k.Coll, _ = CollationOf(e)
 	if o.NullsFirst != nil {
 		k.NullsFirst = *o.NullsFirst
 	}
@@ -286,7 +320,7 @@ func (b *Binder) bindSetExpr(s ast.SetExpr, parent *scope) (Node, error) {
 		}
 		cols := make([]Col, len(lc))
 		for i := range lc {
-			cols[i] = Col{ID: b.newID(), Name: lc[i].Name, Type: Unify(lc[i].Type, rc[i].Type), Aff: lc[i].Aff}
+			cols[i] = Col{ID: b.newID(), Name: lc[i].Name, Type: Unify(lc[i].Type, rc[i].Type), Aff: lc[i].Aff, Coll: lc[i].Coll}
 		}
 		return &SetOp{Kind: SetOpKind(s.Op), All: s.All, L: l, R: r, Cols: cols}, nil
 	}
@@ -453,6 +487,7 @@ func (b *Binder) bindSelect(sel *ast.Select, parent *scope, orderBy []*ast.Order
 				nl.T = TText
 				col := Col{ID: b.newID(), Name: name, Type: TText}
 				in = &SemGroup{In: in, Key: nl, Col: col}
+				ag.nlGroups = append(ag.nlGroups, nlAlias{nl.Text, col})
 				be = colRef(col)
 				if g.Alias != "" {
 					sc.aliases[strings.ToLower(g.Alias)] = nil
@@ -462,7 +497,11 @@ func (b *Binder) bindSelect(sel *ast.Select, parent *scope, orderBy []*ast.Order
 				return nil, errs.At(g.P, errs.Unsupported, "a natural-language expression inside a GROUP BY expression is not supported; group by the phrase itself")
 			}
 			ag.groups = append(ag.groups, be)
-			ag.groupCols = append(ag.groupCols, Col{ID: b.newID(), Name: ast.Format(g.Expr), Type: be.Type(), Aff: affOf(be)})
+			gname := g.Alias
+			if gname == "" {
+				gname = ast.Format(g.Expr)
+			}
+			ag.groupCols = append(ag.groupCols, Col{ID: b.newID(), Name: gname, Type: be.Type(), Aff: affOf(be), Coll: collOf(be)})
 		}
 		ag.local = localIDs(sc)
 		node = in
@@ -503,6 +542,7 @@ func (b *Binder) bindSelect(sel *ast.Select, parent *scope, orderBy []*ast.Order
 	type orderRef struct {
 		idx  int // output column, or len(items)+k for hidden
 		item *ast.OrderItem
+		coll *value.Collation // alias COLLATE name: overrides the column's
 	}
 	var orders []orderRef
 	var hidden []Expr
@@ -522,6 +562,18 @@ func (b *Binder) bindSelect(sel *ast.Select, parent *scope, orderBy []*ast.Order
 			// a different expression resolves to the output column anyway.
 			orders = append(orders, orderRef{idx: idx, item: o})
 			continue
+		}
+		if c, ok := unparen(o.Expr).(*ast.Collate); ok {
+			// alias COLLATE name, n COLLATE name: the output column,
+			// ordered under that collation.
+			if idx, err := outputIndex(c.X, cols, nil); err == nil && idx >= 0 {
+				coll, ok := value.LookupCollation(c.Name)
+				if !ok {
+					return nil, errs.At(c.P, errs.WrongArgs, "no such collation sequence: %s", c.Name)
+				}
+				orders = append(orders, orderRef{idx: idx, item: o, coll: &coll})
+				continue
+			}
 		}
 		e, err := b.bindItem(o.Expr, sc, ag)
 		if err != nil {
@@ -628,7 +680,7 @@ func (b *Binder) bindSelect(sel *ast.Select, parent *scope, orderBy []*ast.Order
 			t = TInt
 		}
 		exprs = append(exprs, it.expr)
-		cols = append(cols, Col{ID: b.newID(), Name: it.name, Type: t, Aff: affOf(it.expr)})
+		cols = append(cols, Col{ID: b.newID(), Name: it.name, Type: t, Aff: affOf(it.expr), Coll: collOf(it.expr)})
 	}
 	for _, h := range hidden {
 		t := h.Type()
@@ -636,7 +688,7 @@ func (b *Binder) bindSelect(sel *ast.Select, parent *scope, orderBy []*ast.Order
 			t = TInt
 		}
 		exprs = append(exprs, h)
-		cols = append(cols, Col{ID: b.newID(), Name: ExprString(h), Type: t, Aff: affOf(h)})
+		cols = append(cols, Col{ID: b.newID(), Name: ExprString(h), Type: t, Aff: affOf(h), Coll: collOf(h)})
 	}
 	node = &Project{In: node, Exprs: exprs, Cols: cols}
 	if sel.Distinct {
@@ -649,6 +701,9 @@ func (b *Binder) bindSelect(sel *ast.Select, parent *scope, orderBy []*ast.Order
 		keys := make([]SortKey, len(orders))
 		for i, o := range orders {
 			keys[i] = sortKey(o.item, colRef(cols[o.idx]))
+			if o.coll != nil {
+				keys[i].Coll = *o.coll
+			}
 		}
 		node = &Sort{In: node, Keys: keys}
 	}
@@ -658,17 +713,25 @@ func (b *Binder) bindSelect(sel *ast.Select, parent *scope, orderBy []*ast.Order
 		pc := make([]Col, len(out))
 		for i, c := range out {
 			pe[i] = colRef(c)
-			pc[i] = Col{ID: b.newID(), Name: c.Name, Type: c.Type, Aff: c.Aff}
+			pc[i] = Col{ID: b.newID(), Name: c.Name, Type: c.Type, Aff: c.Aff, Coll: c.Coll}
 		}
 		node = &Project{In: node, Exprs: pe, Cols: pc}
 	}
 	return b.bindLimit(node, limit, offset)
 }
 
+// collOf is the collation of a column defined by e.
+func collOf(e Expr) value.Collation {
+	c, _ := CollationOf(e)
+	return c
+}
+
 func affOf(e Expr) value.Affinity {
 	switch e := e.(type) {
 	case *ColRef:
 		return e.Aff
+	case *Collate:
+		return affOf(e.X)
 	case *Cast:
 		return value.AffinityOf(e.Decl)
 	case *Subquery:
@@ -696,7 +759,7 @@ func (b *Binder) bindItem(e ast.Expr, sc *scope, ag *aggState) (Expr, error) {
 		if cr, ok := unparen(e).(*ast.ColumnRef); ok && cr.Table == "" {
 			for _, a := range ag.nlAlias {
 				if a.name == strings.ToLower(cr.Name) {
-					return colRef(a.col), nil
+					return ag.lift(colRef(a.col))
 				}
 			}
 		}
@@ -731,6 +794,9 @@ type aggState struct {
 	aggCols   []Col
 	local     map[ColID]bool
 	nlAlias   []nlAlias
+	// nlGroups are the phrases grouped by (SemGroup), by text: the same
+	// phrase in the select list is that group column.
+	nlGroups []nlAlias
 }
 
 // lift rewrites an expression bound against the Aggregate's input into one
@@ -747,6 +813,12 @@ func (a *aggState) lift(e Expr) (Expr, error) {
 			}
 		}
 		switch x := e.(type) {
+		case *NLExpr:
+			for _, g := range a.nlGroups {
+				if g.name == x.Text && x.Cast == "" {
+					return rec(colRef(g.col)) // the Aggregate's group column
+				}
+			}
 		case *AggRef:
 			return a.aggCol(x.Call)
 		case *ColRef:
@@ -807,6 +879,14 @@ func rewriteChildren(e Expr, fn func(Expr) Expr) Expr {
 		c := *x
 		c.L, c.R = fn(x.L), fn(x.R)
 		return &c
+	case *CollCmp:
+		c := *x
+		c.L, c.R = fn(x.L), fn(x.R)
+		return &c
+	case *Collate:
+		c := *x
+		c.X = fn(x.X)
+		return &c
 	case *Func:
 		c := *x
 		c.Args = list(x.Args)
@@ -816,7 +896,7 @@ func rewriteChildren(e Expr, fn func(Expr) Expr) Expr {
 		c.Operand = opt(x.Operand)
 		c.Whens = make([]When, len(x.Whens))
 		for i, w := range x.Whens {
-			c.Whens[i] = When{fn(w.Cond), fn(w.Result)}
+			c.Whens[i] = When{Cond: fn(w.Cond), Result: fn(w.Result), Coll: w.Coll}
 		}
 		c.Else = opt(x.Else)
 		return &c

@@ -33,7 +33,18 @@ func (b *Binder) bindExpr(e ast.Expr, sc *scope, allowAgg bool) (Expr, error) {
 	case *ast.Paren:
 		return b.bindExpr(e.X, sc, allowAgg)
 	case *ast.Collate:
-		return b.bindExpr(e.X, sc, allowAgg)
+		x, err := b.bindExpr(e.X, sc, allowAgg)
+		if err != nil {
+			return nil, err
+		}
+		c, ok := value.LookupCollation(e.Name)
+		if !ok {
+			return nil, errs.At(e.P, errs.WrongArgs, "no such collation sequence: %s", e.Name)
+		}
+		if nl, isNL := x.(*NLExpr); isNL {
+			return nl, nil // a phrase's value is the model's; COLLATE changes nothing there
+		}
+		return &Collate{X: x, Coll: c}, nil
 	case *ast.Literal:
 		return bindLiteral(e)
 	case *ast.ColumnRef:
@@ -97,6 +108,22 @@ func (b *Binder) bindExpr(e ast.Expr, sc *scope, allowAgg bool) (Expr, error) {
 		default:
 			return nil, errs.At(e.P, errs.Syntax, "unknown operator %s", op)
 		}
+		if t == TBool && op != "AND" && op != "OR" {
+			return comparison(op, l, r), nil
+		}
+		if t == TInt {
+			// Integer arithmetic over constants that overflows is REAL in
+			// SQLite; the value is known now, so the type can be exact.
+			// (Over columns it stays INTEGER and overflow is an error: see
+			// ARCHITECTURE.md, Types.)
+			lc, lok := l.(*Const)
+			rc, rok := r.(*Const)
+			if lok && rok {
+				if v, err := BinaryOp(op, lc.V, rc.V, affOf(l), affOf(r)); err == nil && v.K == value.Real {
+					return &Const{V: v, T: TFloat}, nil
+				}
+			}
+		}
 		return &Binary{Op: op, L: l, R: r, T: t}, nil
 	case *ast.Like:
 		x, err := b.bindExpr(e.X, sc, allowAgg)
@@ -130,7 +157,7 @@ func (b *Binder) bindExpr(e ast.Expr, sc *scope, allowAgg bool) (Expr, error) {
 		// x BETWEEN lo AND hi ≡ x >= lo AND x <= hi (same three-valued
 		// result; x is evaluated twice, which is harmless: expressions
 		// have no side effects).
-		both := &Binary{Op: "AND", L: &Binary{Op: ">=", L: x, R: lo, T: TBool}, R: &Binary{Op: "<=", L: x, R: hi, T: TBool}, T: TBool}
+		both := &Binary{Op: "AND", L: comparison(">=", x, lo), R: comparison("<=", x, hi), T: TBool}
 		if e.Not {
 			return &Unary{Op: "NOT", X: both, T: TBool}, nil
 		}
@@ -146,7 +173,7 @@ func (b *Binder) bindExpr(e ast.Expr, sc *scope, allowAgg bool) (Expr, error) {
 				return nil, err
 			}
 		}
-		return &InList{Not: e.Not, X: x, List: list}, nil
+		return &InList{Not: e.Not, X: x, List: list, Coll: listColl(x, list)}, nil
 	case *ast.InQuery:
 		x, err := b.bindExpr(e.X, sc, allowAgg)
 		if err != nil {
@@ -191,7 +218,11 @@ func (b *Binder) bindExpr(e ast.Expr, sc *scope, allowAgg bool) (Expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			c.Whens = append(c.Whens, When{cond, res})
+			w := When{Cond: cond, Result: res}
+			if c.Operand != nil {
+				w.Coll = compareColl(c.Operand, cond)
+			}
+			c.Whens = append(c.Whens, w)
 			t = Unify(t, res.Type())
 		}
 		if e.Else != nil {
@@ -220,6 +251,30 @@ func (b *Binder) bindExpr(e ast.Expr, sc *scope, allowAgg bool) (Expr, error) {
 		return b.bindFunc(e, sc, allowAgg)
 	}
 	return nil, errs.At(e.Position(), errs.Unsupported, "unsupported expression %T", e)
+}
+
+// comparison builds l op r for a comparison operator: a Binary under
+// BINARY collation, else a CollCmp.
+func comparison(op string, l, r Expr) Expr {
+	if c := compareColl(l, r); c != value.CollBinary {
+		return &CollCmp{Op: op, L: l, R: r, Coll: c}
+	}
+	return &Binary{Op: op, L: l, R: r, T: TBool}
+}
+
+// listColl is the collation of x IN (list): x's explicit collation, else
+// an item's explicit one, else x's column collation.
+func listColl(x Expr, list []Expr) value.Collation {
+	if c, explicit := CollationOf(x); explicit {
+		return c
+	}
+	for _, it := range list {
+		if c, explicit := CollationOf(it); explicit {
+			return c
+		}
+	}
+	c, _ := CollationOf(x)
+	return c
 }
 
 func typeOfValue(v value.Value) Type {
@@ -383,10 +438,21 @@ func (b *Binder) bindFunc(e *ast.Func, sc *scope, allowAgg bool) (Expr, error) {
 			}
 			call.T = TText
 		}
+		if len(call.Args) > 0 {
+			call.Coll, _ = CollationOf(call.Args[0])
+		}
 		if e.Distinct && len(call.Args) != 1 {
 			return nil, errs.At(e.P, errs.WrongArgs, "DISTINCT aggregates must have exactly one argument")
 		}
 		return &AggRef{Call: call}, nil
+	}
+	if strings.EqualFold(e.Name, "iif") && !e.Star && !e.Distinct {
+		// iif(c, a, b) is CASE WHEN c THEN a ELSE b END: only the chosen
+		// branch is evaluated.
+		if len(e.Args) != 3 {
+			return nil, errs.At(e.P, errs.WrongArgs, "wrong number of arguments to function iif()")
+		}
+		return b.bindExpr(&ast.Case{At: e.At, Whens: []*ast.When{{At: e.At, Cond: e.Args[0], Result: e.Args[1]}}, Else: e.Args[2]}, sc, allowAgg)
 	}
 	f, ok := udf.LookupScalar(e.Name)
 	if !ok {
@@ -414,6 +480,8 @@ func (b *Binder) bindFunc(e *ast.Func, sc *scope, allowAgg bool) (Expr, error) {
 		t = TFloat
 	case udf.RetText:
 		t = TText
+	case udf.RetBlob:
+		t = TBlob
 	case udf.RetFirst:
 		t = args[0].Type()
 	case udf.RetNumFirst:

@@ -61,9 +61,30 @@ func (b *Binder) scanOf(src catalog.Source, name, alias string, mem *catalog.Mem
 			aff = value.AffInteger
 		}
 		cols[i] = Col{ID: b.newID(), Name: f.Name, Table: q, Type: t, Aff: aff}
+		if mem != nil {
+			cols[i].Coll = collationNamed(mem.Cols()[i].Collate)
+		}
 		out[i] = scopeCol{Col: cols[i]}
 	}
-	return &Scan{Name: name, Alias: alias, Source: src, Cols: cols, Rows: src.RowCount()}, out
+	scan := &Scan{Name: name, Alias: alias, Source: src, Cols: cols, Rows: src.RowCount()}
+	// The rowid pseudo-column, unless a real column has each of its names
+	// (then the names refer to the real columns).
+	shadowed := 0
+	for _, n := range catalog.RowidNames {
+		for _, f := range schema.Fields() {
+			if strings.EqualFold(f.Name, n) {
+				shadowed++
+				break
+			}
+		}
+	}
+	if shadowed < len(catalog.RowidNames) {
+		c := Col{ID: b.newID(), Name: "rowid", Table: q, Type: TInt, Aff: value.AffInteger}
+		scan.Cols = append(scan.Cols, c)
+		scan.Rowid = true
+		out = append(out, scopeCol{Col: c, hidden: true, rowid: true})
+	}
+	return scan, out
 }
 
 func (b *Binder) lookupCTE(name string) *ast.CTE {
@@ -101,6 +122,30 @@ func (b *Binder) bindTableExpr(te ast.TableExpr, sc *scope) (Node, []scopeCol, e
 			qual = t.Name
 		}
 		if cte := b.lookupCTE(t.Name); cte != nil {
+			if w := b.working[cte]; w != nil {
+				// The recursive select's reference to its own CTE.
+				cols := make([]Col, len(w.cols))
+				for i, c := range w.cols {
+					c.ID = b.newID()
+					cols[i] = c
+				}
+				n := &WorkScan{Table: w.table, Cols: cols}
+				sc, err := requalify(n, qual, nil, t.P)
+				return n, sc, err
+			}
+			if b.recursive[cte] {
+				if b.depth > maxExpansionDepth {
+					return nil, nil, errs.At(t.P, errs.Unsupported, "circular reference: %s", t.Name)
+				}
+				b.depth++
+				n, err := b.bindRecursive(cte)
+				b.depth--
+				if err != nil {
+					return nil, nil, err
+				}
+				cols, err := requalify(n, qual, nil, t.P)
+				return n, cols, err
+			}
 			if b.depth > maxExpansionDepth {
 				return nil, nil, errs.At(t.P, errs.Unsupported, "circular reference: %s", t.Name)
 			}
@@ -284,4 +329,100 @@ func BindColumns(e ast.Expr, names []string, types []Type) (Expr, error) {
 	}
 	b := &Binder{Cat: catalog.New(), nextID: ColID(len(names) + 1)}
 	return b.bindExpr(e, sc, false)
+}
+
+// collationNamed maps a declared collation name to a collation (unknown
+// names are refused when the table is created; BINARY if none).
+func collationNamed(name string) value.Collation {
+	c, _ := value.LookupCollation(name)
+	return c
+}
+
+// workState is the working table of a recursive CTE being bound.
+type workState struct {
+	table *WorkTable
+	cols  []Col
+}
+
+// refersTo reports whether a query names table name in a FROM clause.
+func refersTo(q *ast.Query, name string) bool {
+	found := false
+	ast.Walk(q, func(n ast.Node) bool {
+		if t, ok := n.(*ast.TableName); ok && strings.EqualFold(t.Name, name) {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// bindRecursive binds a recursive CTE: initial-select UNION [ALL]
+// recursive-select, where only the recursive select refers to the CTE.
+// The working table's column types start as the initial select's and are
+// widened (Unify) until the recursive select's output fits them.
+func (b *Binder) bindRecursive(cte *ast.CTE) (Node, error) {
+	q := cte.Query
+	so, ok := q.Body.(*ast.SetOp)
+	if !ok || so.Op != ast.Union || refersTo(&ast.Query{Body: so.Left}, cte.Name) {
+		return nil, errs.At(cte.P, errs.Unsupported, "recursive CTE %s must be initial-select UNION [ALL] recursive-select", cte.Name)
+	}
+	if len(q.With) > 0 || len(q.OrderBy) > 0 {
+		return nil, errs.At(cte.P, errs.Unsupported, "WITH or ORDER BY inside the recursive CTE %s is not supported", cte.Name)
+	}
+	init, err := b.bindSetExpr(so.Left, nil)
+	if err != nil {
+		return nil, err
+	}
+	ic := init.Columns()
+	if cte.Columns != nil && len(cte.Columns) != len(ic) {
+		return nil, errs.At(cte.P, errs.WrongArgs, "table %s has %d values for %d columns", cte.Name, len(ic), len(cte.Columns))
+	}
+	cols := make([]Col, len(ic))
+	for i, c := range ic {
+		cols[i] = Col{Name: c.Name, Type: c.Type, Aff: c.Aff, Coll: c.Coll}
+		if cte.Columns != nil {
+			cols[i].Name = cte.Columns[i]
+		}
+		if cols[i].Type == TBool {
+			cols[i].Type = TInt
+		}
+	}
+	table := &WorkTable{Name: cte.Name}
+	if b.working == nil {
+		b.working = map[*ast.CTE]*workState{}
+	}
+	var rec Node
+	for round := 0; ; round++ {
+		b.working[cte] = &workState{table: table, cols: cols}
+		rec, err = b.bindSetExpr(so.Right, nil)
+		delete(b.working, cte)
+		if err != nil {
+			return nil, err
+		}
+		rc := rec.Columns()
+		if len(rc) != len(cols) {
+			return nil, errs.At(so.P, errs.WrongArgs, "SELECTs to the left and right of UNION do not have the same number of result columns")
+		}
+		changed := false
+		for i := range cols {
+			t := Unify(cols[i].Type, rc[i].Type)
+			if t == TBool {
+				t = TInt
+			}
+			if round >= 3 && t != cols[i].Type {
+				t = TAny
+			}
+			if t != cols[i].Type {
+				cols[i].Type, changed = t, true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	for i := range cols {
+		cols[i].ID = b.newID()
+	}
+	var node Node = &RecursiveCTE{Name: cte.Name, Table: table, Init: init, Rec: rec, All: so.All, Cols: cols}
+	return b.bindLimit(node, q.Limit, q.Offset)
 }

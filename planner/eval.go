@@ -60,6 +60,18 @@ func EvalRow(e Expr, env RowEnv) (value.Value, error) {
 		return x, nil
 	case *Binary:
 		return evalBinary(e, env)
+	case *Collate:
+		return EvalRow(e.X, env)
+	case *CollCmp:
+		l, err := EvalRow(e.L, env)
+		if err != nil {
+			return l, err
+		}
+		r, err := EvalRow(e.R, env)
+		if err != nil {
+			return r, err
+		}
+		return CompareOp(e.Op, l, r, affOf(e.L), affOf(e.R), e.Coll)
 	case *Func:
 		f, _ := udf.LookupScalar(e.Name)
 		args := make([]value.Value, len(e.Args))
@@ -90,7 +102,7 @@ func EvalRow(e Expr, env RowEnv) (value.Value, error) {
 			}
 			hit := false
 			if e.Operand != nil {
-				hit = !op.IsNull() && !c.IsNull() && value.CompareAff(op, c, affOf(e.Operand), affOf(w.Cond)) == 0
+				hit = !op.IsNull() && !c.IsNull() && value.CompareAffColl(op, c, affOf(e.Operand), affOf(w.Cond), w.Coll) == 0
 			} else {
 				hit, _ = value.Truth(c)
 			}
@@ -164,7 +176,7 @@ func EvalRow(e Expr, env RowEnv) (value.Value, error) {
 				sawNull = true
 				continue
 			}
-			if inCompare(x, v, ax, affOf(it)) == 0 {
+			if value.CompareAffColl(x, v, ax, affOf(it), e.Coll) == 0 {
 				return value.FromBool(!e.Not), nil
 			}
 		}
@@ -257,6 +269,16 @@ func evalBinary(e *Binary, env RowEnv) (value.Value, error) {
 // BinaryOp applies a non-logical binary operator to two values.
 func BinaryOp(op string, l, r value.Value, al, ar value.Affinity) (value.Value, error) {
 	switch op {
+	case "IS", "IS NOT", "=", "<>", "<", "<=", ">", ">=":
+		return CompareOp(op, l, r, al, ar, value.CollBinary)
+	}
+	return arithOp(op, l, r)
+}
+
+// CompareOp applies a comparison operator (= <> < <= > >= IS, IS NOT) to
+// two values, comparing text under collation c.
+func CompareOp(op string, l, r value.Value, al, ar value.Affinity, c value.Collation) (value.Value, error) {
+	switch op {
 	case "IS", "IS NOT":
 		var eq bool
 		switch {
@@ -265,30 +287,36 @@ func BinaryOp(op string, l, r value.Value, al, ar value.Affinity) (value.Value, 
 		case l.IsNull() || r.IsNull():
 			eq = false
 		default:
-			eq = value.CompareAff(l, r, al, ar) == 0
+			eq = value.CompareAffColl(l, r, al, ar, c) == 0
 		}
 		return value.FromBool(eq == (op == "IS")), nil
 	case "=", "<>", "<", "<=", ">", ">=":
 		if l.IsNull() || r.IsNull() {
 			return value.NullValue, nil
 		}
-		c := value.CompareAff(l, r, al, ar)
+		k := value.CompareAffColl(l, r, al, ar, c)
 		var t bool
 		switch op {
 		case "=":
-			t = c == 0
+			t = k == 0
 		case "<>":
-			t = c != 0
+			t = k != 0
 		case "<":
-			t = c < 0
+			t = k < 0
 		case "<=":
-			t = c <= 0
+			t = k <= 0
 		case ">":
-			t = c > 0
+			t = k > 0
 		case ">=":
-			t = c >= 0
+			t = k >= 0
 		}
 		return value.FromBool(t), nil
+	}
+	return value.NullValue, errs.New(errs.Internal, "unknown comparison %s", op)
+}
+
+func arithOp(op string, l, r value.Value) (value.Value, error) {
+	switch op {
 	case "+", "-", "*", "/", "%":
 		return value.Arith(op[0], l, r), nil
 	case "||":

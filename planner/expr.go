@@ -21,6 +21,7 @@ type ColRef struct {
 	Name string
 	T    Type
 	Aff  value.Affinity
+	Coll value.Collation // the column's collation (declared, or of its defining expression)
 }
 
 // Const is a constant.
@@ -44,6 +45,25 @@ type Binary struct {
 	T    Type
 }
 
+// Collate is x COLLATE name: the value of x, with an explicit collation
+// for the comparisons, sorting and grouping that use it. Operators resolve
+// their collation at bind time (CollCmp, InList.Coll, When.Coll,
+// SortKey.Coll, Col.Coll), so evaluation passes the value through.
+type Collate struct {
+	X    Expr
+	Coll value.Collation
+}
+
+// CollCmp is a comparison (= <> < <= > >= IS, IS NOT) of two operands
+// under a collation other than BINARY (Binary comparisons are always
+// BINARY; keeping the two apart means nothing that hashes Binary equality
+// keys can ignore a collation).
+type CollCmp struct {
+	Op   string
+	L, R Expr
+	Coll value.Collation
+}
+
 // Func is a scalar function call.
 type Func struct {
 	Name string
@@ -60,6 +80,8 @@ type AggRef struct {
 // When is one branch of a Case.
 type When struct {
 	Cond, Result Expr
+	// Coll is the collation comparing the CASE operand with Cond.
+	Coll value.Collation
 }
 
 // Case is CASE [operand] WHEN ... END.
@@ -88,6 +110,7 @@ type InList struct {
 	Not  bool
 	X    Expr
 	List []Expr
+	Coll value.Collation // of the comparisons x = item
 }
 
 // IsNull is x IS [NOT] NULL.
@@ -136,6 +159,8 @@ func (e *Const) Type() Type    { return e.T }
 func (e *Unary) Type() Type    { return e.T }
 func (e *Binary) Type() Type   { return e.T }
 func (e *Func) Type() Type     { return e.T }
+func (e *Collate) Type() Type  { return e.X.Type() }
+func (e *CollCmp) Type() Type  { return TBool }
 func (e *AggRef) Type() Type   { return e.Call.T }
 func (e *Case) Type() Type     { return e.T }
 func (e *Cast) Type() Type     { return e.T }
@@ -181,6 +206,10 @@ func ExprString(e Expr) string {
 		return "(" + ExprString(e.L) + " " + e.Op + " " + ExprString(e.R) + ")"
 	case *Func:
 		return e.Name + "(" + exprList(e.Args) + ")"
+	case *Collate:
+		return ExprString(e.X) + " COLLATE " + e.Coll.String()
+	case *CollCmp:
+		return "(" + ExprString(e.L) + " " + e.Op + " " + ExprString(e.R) + " COLLATE " + e.Coll.String() + ")"
 	case *AggRef:
 		return e.Call.String()
 	case *Case:
@@ -245,6 +274,10 @@ func Children(e Expr) []Expr {
 		return []Expr{e.X}
 	case *Binary:
 		return []Expr{e.L, e.R}
+	case *Collate:
+		return []Expr{e.X}
+	case *CollCmp:
+		return []Expr{e.L, e.R}
 	case *Func:
 		return e.Args
 	case *AggRef:
@@ -304,6 +337,14 @@ func Rewrite(e Expr, fn func(Expr) Expr) Expr {
 		c := *x
 		c.L, c.R = Rewrite(x.L, fn), Rewrite(x.R, fn)
 		e = &c
+	case *Collate:
+		c := *x
+		c.X = Rewrite(x.X, fn)
+		e = &c
+	case *CollCmp:
+		c := *x
+		c.L, c.R = Rewrite(x.L, fn), Rewrite(x.R, fn)
+		e = &c
 	case *Func:
 		c := *x
 		c.Args = rewriteList(x.Args, fn)
@@ -313,7 +354,7 @@ func Rewrite(e Expr, fn func(Expr) Expr) Expr {
 		c.Operand = Rewrite(x.Operand, fn)
 		c.Whens = make([]When, len(x.Whens))
 		for i, w := range x.Whens {
-			c.Whens[i] = When{Rewrite(w.Cond, fn), Rewrite(w.Result, fn)}
+			c.Whens[i] = When{Cond: Rewrite(w.Cond, fn), Result: Rewrite(w.Result, fn), Coll: w.Coll}
 		}
 		c.Else = Rewrite(x.Else, fn)
 		e = &c
@@ -416,6 +457,12 @@ func Equal(a, b Expr) bool {
 	case *Binary:
 		y, ok := b.(*Binary)
 		return ok && x.Op == y.Op && Equal(x.L, y.L) && Equal(x.R, y.R)
+	case *Collate:
+		y, ok := b.(*Collate)
+		return ok && x.Coll == y.Coll && Equal(x.X, y.X)
+	case *CollCmp:
+		y, ok := b.(*CollCmp)
+		return ok && x.Op == y.Op && x.Coll == y.Coll && Equal(x.L, y.L) && Equal(x.R, y.R)
 	case *Func:
 		y, ok := b.(*Func)
 		return ok && x.Name == y.Name && equalList(x.Args, y.Args)
@@ -429,7 +476,7 @@ func Equal(a, b Expr) bool {
 			return false
 		}
 		for i := range x.Whens {
-			if !Equal(x.Whens[i].Cond, y.Whens[i].Cond) || !Equal(x.Whens[i].Result, y.Whens[i].Result) {
+			if x.Whens[i].Coll != y.Whens[i].Coll || !Equal(x.Whens[i].Cond, y.Whens[i].Cond) || !Equal(x.Whens[i].Result, y.Whens[i].Result) {
 				return false
 			}
 		}
@@ -442,7 +489,7 @@ func Equal(a, b Expr) bool {
 		return ok && x.Not == y.Not && x.Glob == y.Glob && Equal(x.X, y.X) && Equal(x.Pattern, y.Pattern) && equalOpt(x.Esc, y.Esc)
 	case *InList:
 		y, ok := b.(*InList)
-		return ok && x.Not == y.Not && Equal(x.X, y.X) && equalList(x.List, y.List)
+		return ok && x.Not == y.Not && x.Coll == y.Coll && Equal(x.X, y.X) && equalList(x.List, y.List)
 	case *IsNull:
 		y, ok := b.(*IsNull)
 		return ok && x.Not == y.Not && Equal(x.X, y.X)
@@ -470,6 +517,36 @@ func equalList(a, b []Expr) bool {
 		}
 	}
 	return true
+}
+
+// CollationOf returns the collation an expression brings to a comparison
+// and whether it is explicit (a COLLATE operator) rather than a column's.
+// Other expressions have none (BINARY, not explicit).
+func CollationOf(e Expr) (value.Collation, bool) {
+	switch e := e.(type) {
+	case *Collate:
+		return e.Coll, true
+	case *ColRef:
+		return e.Coll, false
+	}
+	return value.CollBinary, false
+}
+
+// compareColl is SQLite's rule for the collation of a comparison: the
+// left operand's explicit collation, else the right's, else the left
+// operand's column collation, else the right's.
+func compareColl(l, r Expr) value.Collation {
+	lc, lx := CollationOf(l)
+	rc, rx := CollationOf(r)
+	switch {
+	case lx:
+		return lc
+	case rx:
+		return rc
+	case lc != value.CollBinary:
+		return lc
+	}
+	return rc
 }
 
 // Conjuncts splits e on AND.

@@ -109,6 +109,10 @@ type Col struct {
 	Table string // qualifier it can be referenced by ("" if none)
 	Type  Type
 	Aff   value.Affinity
+	// Coll is the column's collation: declared (CREATE TABLE ... COLLATE)
+	// or that of the expression defining it. DISTINCT, GROUP BY and set
+	// operations compare the column's values with it.
+	Coll value.Collation
 }
 
 // Node is a logical plan operator.
@@ -132,6 +136,10 @@ type Scan struct {
 	Needed  []bool
 	Filters []Expr
 	Rows    int64 // estimated rows, -1 unknown
+	// Rowid: the last column of Cols is the rowid pseudo-column (hidden
+	// from *), read with catalog.RowidSource.ScanRowid, or numbered 1, 2,
+	// ... in scan order for other sources.
+	Rowid bool
 }
 
 // Values produces constant rows.
@@ -160,6 +168,8 @@ type AggCall struct {
 	Star     bool
 	Args     []Expr
 	T        Type
+	// Coll is the collation min() and max() compare text with.
+	Coll value.Collation
 }
 
 // Aggregate groups its input by Groups and computes Aggs per group. Its
@@ -202,6 +212,7 @@ type SortKey struct {
 	E          Expr
 	Desc       bool
 	NullsFirst bool
+	Coll       value.Collation // text is ordered under this collation
 }
 
 // Sort orders its input.
@@ -483,4 +494,49 @@ func Format(n Node) string {
 	}
 	rec(n, 0)
 	return b.String()
+}
+
+// WorkTable identifies the working table of one recursive CTE: the rows
+// its previous step produced.
+type WorkTable struct{ Name string }
+
+// WorkScan reads the working table of a recursive CTE (the recursive
+// select's reference to the CTE itself).
+type WorkScan struct {
+	Table *WorkTable
+	Cols  []Col
+}
+
+// RecursiveCTE is WITH RECURSIVE name AS (Init UNION [ALL] Rec): Init's
+// rows, then Rec run again and again over the rows the previous step added
+// (Rec reads them through WorkScan nodes of Table) until a step adds no
+// row. Without All, a row equal to one produced before (under the
+// columns' collations) is discarded. Rows stream out step by step, so a
+// LIMIT above ends an otherwise endless recursion.
+type RecursiveCTE struct {
+	Name      string
+	Table     *WorkTable
+	Init, Rec Node
+	All       bool
+	Cols      []Col
+}
+
+func (n *WorkScan) Columns() []Col       { return n.Cols }
+func (n *WorkScan) Children() []Node     { return nil }
+func (n *WorkScan) SetChild(int, Node)   {}
+func (n *WorkScan) Describe() string     { return "WorkScan " + n.Table.Name }
+func (n *RecursiveCTE) Columns() []Col   { return n.Cols }
+func (n *RecursiveCTE) Children() []Node { return []Node{n.Init, n.Rec} }
+func (n *RecursiveCTE) SetChild(i int, c Node) {
+	if i == 0 {
+		n.Init = c
+	} else {
+		n.Rec = c
+	}
+}
+func (n *RecursiveCTE) Describe() string {
+	if n.All {
+		return "RecursiveCTE " + n.Name + " (UNION ALL)"
+	}
+	return "RecursiveCTE " + n.Name + " (UNION)"
 }

@@ -19,6 +19,12 @@ type Acc interface {
 // NewAcc returns an accumulator for an aggregate function. DISTINCT is
 // handled by wrapping: only the first occurrence of each value is added.
 func NewAcc(name string, distinct, star bool) Acc {
+	return NewAccColl(name, distinct, star, value.CollBinary)
+}
+
+// NewAccColl is NewAcc with the collation min() and max() compare text
+// with (and DISTINCT tells values apart with).
+func NewAccColl(name string, distinct, star bool, coll value.Collation) Acc {
 	var a Acc
 	switch name {
 	case "count":
@@ -30,16 +36,16 @@ func NewAcc(name string, distinct, star bool) Acc {
 	case "avg":
 		a = &avgAcc{}
 	case "min":
-		a = &minMaxAcc{sign: -1}
+		a = &minMaxAcc{sign: -1, coll: coll}
 	case "max":
-		a = &minMaxAcc{sign: 1}
+		a = &minMaxAcc{sign: 1, coll: coll}
 	case "group_concat", "string_agg":
 		a = &concatAcc{}
 	default: // anyvalue: SQLite's bare column in an aggregate query
 		a = &anyAcc{}
 	}
 	if distinct {
-		return &distinctAcc{inner: a, seen: map[string]bool{}}
+		return &distinctAcc{inner: a, seen: map[string]bool{}, coll: coll}
 	}
 	return a
 }
@@ -144,6 +150,7 @@ func (a *avgAcc) Result() value.Value {
 
 type minMaxAcc struct {
 	sign int
+	coll value.Collation
 	has  bool
 	best value.Value
 }
@@ -153,7 +160,7 @@ func (m *minMaxAcc) Add(args []value.Value) error {
 	if v.IsNull() {
 		return nil
 	}
-	if !m.has || value.Compare(v, m.best)*m.sign > 0 {
+	if !m.has || value.CompareColl(v, m.best, m.coll)*m.sign > 0 {
 		m.best, m.has = v, true
 	}
 	return nil
@@ -206,13 +213,14 @@ func (a *anyAcc) Result() value.Value          { return a.v }
 type distinctAcc struct {
 	inner Acc
 	seen  map[string]bool
+	coll  value.Collation
 }
 
 func (d *distinctAcc) Add(args []value.Value) error {
 	if len(args) == 0 {
 		return d.inner.Add(args)
 	}
-	k := args[0].Key()
+	k := args[0].KeyColl(d.coll)
 	if d.seen[k] {
 		return nil
 	}

@@ -26,6 +26,7 @@ const (
 	RetUnify                   // the common type of all arguments
 	RetAny                     // any storage class
 	RetNumFirst                // first arg's type if numeric, else any
+	RetBlob                    // BLOB
 )
 
 // Scalar is a scalar function.
@@ -96,7 +97,12 @@ func init() {
 		if a[0].K == value.Blob {
 			return value.FromInt(int64(len(a[0].S))), nil
 		}
-		return value.FromInt(int64(utf8.RuneCountInString(value.ToText(a[0]).S))), nil
+		// Characters before the first NUL, as in SQLite.
+		s := value.ToText(a[0]).S
+		if i := strings.IndexByte(s, 0); i >= 0 {
+			s = s[:i]
+		}
+		return value.FromInt(int64(utf8.RuneCountInString(s))), nil
 	}})
 	reg(&Scalar{Name: "lower", MinArgs: 1, MaxArgs: 1, Ret: RetText, NullIn: true, Fn: func(a []value.Value) (value.Value, error) {
 		return value.FromText(asciiCase(value.ToText(a[0]).S, false)), nil

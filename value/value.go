@@ -472,19 +472,7 @@ func Equal(a, b Value) bool { return Compare(a, b) == 0 }
 // if one has TEXT affinity and the other none, TEXT affinity is applied.
 // Callers handle NULL before calling.
 func CompareAff(a, b Value, aa, ab Affinity) int {
-	numA := aa >= AffNumeric
-	numB := ab >= AffNumeric
-	switch {
-	case numA && !numB:
-		b = ApplyAffinity(b, AffNumeric)
-	case numB && !numA:
-		a = ApplyAffinity(a, AffNumeric)
-	case aa == AffText && ab == AffNone:
-		b = ApplyAffinity(b, AffText)
-	case ab == AffText && aa == AffNone:
-		a = ApplyAffinity(a, AffText)
-	}
-	return Compare(a, b)
+	return CompareAffColl(a, b, aa, ab, CollBinary)
 }
 
 // Arith applies + - * / % with SQLite semantics: NULL in → NULL out; text is
@@ -740,3 +728,94 @@ func (v Value) Key() string {
 
 // BytesEqual is a helper for blob comparisons.
 func BytesEqual(a, b []byte) bool { return bytes.Equal(a, b) }
+
+// Collation is a collating sequence for comparing text: SQLite's built-in
+// BINARY (the zero value: bytes), NOCASE (ASCII letters folded to lower
+// case) and RTRIM (trailing spaces ignored). It affects only comparisons of
+// two text values.
+type Collation uint8
+
+const (
+	CollBinary Collation = iota
+	CollNoCase
+	CollRTrim
+)
+
+// LookupCollation finds a collation by name (case-insensitive).
+func LookupCollation(name string) (Collation, bool) {
+	switch strings.ToUpper(name) {
+	case "BINARY":
+		return CollBinary, true
+	case "NOCASE":
+		return CollNoCase, true
+	case "RTRIM":
+		return CollRTrim, true
+	}
+	return CollBinary, false
+}
+
+func (c Collation) String() string {
+	switch c {
+	case CollNoCase:
+		return "NOCASE"
+	case CollRTrim:
+		return "RTRIM"
+	}
+	return "BINARY"
+}
+
+// Fold maps text to the form BINARY comparison of which is comparison
+// under c.
+func (c Collation) Fold(s string) string {
+	switch c {
+	case CollNoCase:
+		for i := 0; i < len(s); i++ {
+			if 'A' <= s[i] && s[i] <= 'Z' {
+				b := []byte(s)
+				for j := i; j < len(b); j++ {
+					if 'A' <= b[j] && b[j] <= 'Z' {
+						b[j] += 'a' - 'A'
+					}
+				}
+				return string(b)
+			}
+		}
+	case CollRTrim:
+		return strings.TrimRight(s, " ")
+	}
+	return s
+}
+
+// CompareColl is Compare with text compared under collation c.
+func CompareColl(a, b Value, c Collation) int {
+	if c != CollBinary && a.K == Text && b.K == Text {
+		return strings.Compare(c.Fold(a.S), c.Fold(b.S))
+	}
+	return Compare(a, b)
+}
+
+// CompareAffColl is CompareAff with text compared under collation c.
+func CompareAffColl(a, b Value, aa, ab Affinity, c Collation) int {
+	numA := aa >= AffNumeric
+	numB := ab >= AffNumeric
+	switch {
+	case numA && !numB:
+		b = ApplyAffinity(b, AffNumeric)
+	case numB && !numA:
+		a = ApplyAffinity(a, AffNumeric)
+	case aa == AffText && ab == AffNone:
+		b = ApplyAffinity(b, AffText)
+	case ab == AffText && aa == AffNone:
+		a = ApplyAffinity(a, AffText)
+	}
+	return CompareColl(a, b, c)
+}
+
+// KeyColl is Key with text folded under collation c: two values have the
+// same KeyColl exactly when they are equal under c.
+func (v Value) KeyColl(c Collation) string {
+	if c != CollBinary && v.K == Text {
+		return "t" + c.Fold(v.S)
+	}
+	return v.Key()
+}

@@ -94,7 +94,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		scripts = append(scripts, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-	_ = cache
 	if _, err := format.New(*mode, io.Discard, format.Options{}); err != nil {
 		fmt.Fprintln(stderr, "uqe:", err)
 		return exitUsage
@@ -105,7 +104,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			settings[k] = v
 		}
 	}
-	db, err := engine.Open(engine.Options{Settings: settings, Stderr: stderr})
+	db, err := engine.Open(engine.Options{Settings: settings, Stderr: stderr, Cache: *cache})
 	if err != nil {
 		fmt.Fprintln(stderr, "uqe:", err)
 		return exitUsage
