@@ -548,7 +548,7 @@ func (s *Session) explain(ctx context.Context, st *ast.Explain, args []value.Val
 	if err != nil {
 		return nil, err
 	}
-	text := planner.Format(n)
+	text := planner.FormatWith(n, s.semanticNote)
 	if st.Analyze {
 		x, client, err := s.newExec(ctx, n)
 		if err != nil {

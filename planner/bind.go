@@ -845,7 +845,7 @@ func (a *aggState) lift(e Expr) (Expr, error) {
 
 func (a *aggState) aggCol(call *AggCall) Expr {
 	for i, c := range a.aggs {
-		if c.Name == call.Name && c.Distinct == call.Distinct && c.Star == call.Star && equalList(c.Args, call.Args) {
+		if c.Name == call.Name && c.Distinct == call.Distinct && c.Star == call.Star && c.Bound == call.Bound && equalList(c.Args, call.Args) {
 			return colRef(a.aggCols[i])
 		}
 	}

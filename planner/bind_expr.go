@@ -384,6 +384,26 @@ func (b *Binder) bindNL(e *ast.NL, sc *scope) (Expr, error) {
 }
 
 func (b *Binder) bindFunc(e *ast.Func, sc *scope, allowAgg bool) (Expr, error) {
+	if e.Name == "ci_low" || e.Name == "ci_high" {
+		// CI_LOW(agg) / CI_HIGH(agg): a bound of an aggregate's interval.
+		var inner *ast.Func
+		if len(e.Args) == 1 {
+			inner, _ = unparen(e.Args[0]).(*ast.Func)
+		}
+		if inner == nil || !(udf.IsAggregate(inner.Name, len(inner.Args)) || inner.Star) {
+			return nil, errs.At(e.P, errs.WrongArgs, "%s() takes one aggregate call, e.g. %s(COUNT(*))", strings.ToUpper(e.Name), strings.ToUpper(e.Name))
+		}
+		x, err := b.bindFunc(inner, sc, allowAgg)
+		if err != nil {
+			return nil, err
+		}
+		call := *x.(*AggRef).Call
+		call.Bound = strings.TrimPrefix(e.Name, "ci_")
+		if call.T == TInt && call.Name != "count" {
+			call.T = TAny
+		}
+		return &AggRef{Call: &call}, nil
+	}
 	if udf.IsAggregate(e.Name, len(e.Args)) || (e.Star && e.Name == "count") {
 		if !allowAgg {
 			return nil, errs.At(e.P, errs.MisplacedAgg, "misuse of aggregate function %s()", e.Name)

@@ -172,6 +172,9 @@ func (e *NLExpr) Type() Type   { return e.T }
 
 func (a *AggCall) String() string {
 	var b strings.Builder
+	if a.Bound != "" {
+		b.WriteString("ci_" + a.Bound + "(")
+	}
 	b.WriteString(a.Name)
 	b.WriteByte('(')
 	if a.Distinct {
@@ -182,6 +185,9 @@ func (a *AggCall) String() string {
 	}
 	b.WriteString(exprList(a.Args))
 	b.WriteByte(')')
+	if a.Bound != "" {
+		b.WriteByte(')')
+	}
 	return b.String()
 }
 
@@ -468,7 +474,7 @@ func Equal(a, b Expr) bool {
 		return ok && x.Name == y.Name && equalList(x.Args, y.Args)
 	case *AggRef:
 		y, ok := b.(*AggRef)
-		return ok && x.Call.Name == y.Call.Name && x.Call.Distinct == y.Call.Distinct &&
+		return ok && x.Call.Name == y.Call.Name && x.Call.Distinct == y.Call.Distinct && x.Call.Bound == y.Call.Bound &&
 			x.Call.Star == y.Call.Star && equalList(x.Call.Args, y.Call.Args)
 	case *Case:
 		y, ok := b.(*Case)

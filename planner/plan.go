@@ -170,6 +170,9 @@ type AggCall struct {
 	T        Type
 	// Coll is the collation min() and max() compare text with.
 	Coll value.Collation
+	// Bound is "low" or "high" for CI_LOW(agg) / CI_HIGH(agg): the bound of
+	// the aggregate's 95% interval (the value itself when it is exact).
+	Bound string
 }
 
 // Aggregate groups its input by Groups and computes Aggs per group. Its
@@ -471,13 +474,27 @@ func (n *Explain) Describe() string { return "Explain" }
 
 // Format renders a plan tree for EXPLAIN, one operator per line, children
 // indented under their parent.
-func Format(n Node) string {
+func Format(n Node) string { return FormatWith(n, nil) }
+
+// FormatWith is Format with extra lines under some operators (EXPLAIN's
+// cost estimates for semantic operators): note returns them, or "".
+func FormatWith(n Node, note func(Node) string) string {
 	var b strings.Builder
 	var rec func(n Node, depth int)
 	rec = func(n Node, depth int) {
 		b.WriteString(strings.Repeat("  ", depth))
 		b.WriteString(n.Describe())
 		b.WriteByte('\n')
+		if note != nil {
+			if s := note(n); s != "" {
+				for _, l := range strings.Split(s, "\n") {
+					b.WriteString(strings.Repeat("  ", depth+1))
+					b.WriteString("| ")
+					b.WriteString(l)
+					b.WriteByte('\n')
+				}
+			}
+		}
 		for _, c := range n.Children() {
 			rec(c, depth+1)
 		}
@@ -539,4 +556,83 @@ func (n *RecursiveCTE) Describe() string {
 		return "RecursiveCTE " + n.Name + " (UNION ALL)"
 	}
 	return "RecursiveCTE " + n.Name + " (UNION)"
+}
+
+// EstimateRows is a rough estimate of the rows a plan node produces, from
+// the tables' row counts and fixed selectivities (an equality 0.1, any
+// other predicate 0.5); -1 when unknown. It is what EXPLAIN's estimates
+// for semantic operators start from, before any statistics are kept.
+func EstimateRows(n Node) float64 {
+	sel := func(es []Expr) float64 {
+		f := 1.0
+		for _, e := range es {
+			for _, c := range Conjuncts(e) {
+				if b, ok := c.(*Binary); ok && b.Op == "=" {
+					f *= 0.1
+				} else {
+					f *= 0.5
+				}
+			}
+		}
+		return f
+	}
+	switch x := n.(type) {
+	case *Scan:
+		if x.Rows < 0 {
+			return -1
+		}
+		return float64(x.Rows) * sel(x.Filters)
+	case *Values:
+		return float64(len(x.Rows))
+	case *Filter:
+		r := EstimateRows(x.In)
+		if r < 0 {
+			return r
+		}
+		return r * sel([]Expr{x.Cond})
+	case *SemFilter:
+		r := EstimateRows(x.In)
+		if r < 0 {
+			return r
+		}
+		return r * 0.5
+	case *Join:
+		l, r := EstimateRows(x.L), EstimateRows(x.R)
+		if l < 0 || r < 0 {
+			return -1
+		}
+		if x.Kind == JoinSemi || x.Kind == JoinAnti {
+			return l * 0.5
+		}
+		if len(x.LeftKeys) > 0 {
+			return max(l, r)
+		}
+		return l * r * sel([]Expr{x.Cond})
+	case *Aggregate:
+		if len(x.Groups) == 0 {
+			return 1
+		}
+		r := EstimateRows(x.In)
+		if r < 0 {
+			return -1
+		}
+		return min(r, 100)
+	case *Limit:
+		r := EstimateRows(x.In)
+		if x.Count >= 0 && (r < 0 || float64(x.Count) < r) {
+			return float64(x.Count)
+		}
+		return r
+	case *SemJoin:
+		l, r := EstimateRows(x.L), EstimateRows(x.R)
+		if l < 0 || r < 0 {
+			return -1
+		}
+		return l * r * 0.01
+	}
+	ch := n.Children()
+	if len(ch) == 1 {
+		return EstimateRows(ch[0])
+	}
+	return -1
 }

@@ -52,7 +52,7 @@ func LookupScalar(name string) (*Scalar, bool) {
 // an aggregate (min and max with two or more arguments are scalar).
 func IsAggregate(name string, nargs int) bool {
 	switch strings.ToLower(name) {
-	case "count", "sum", "avg", "total", "group_concat", "string_agg":
+	case "count", "sum", "avg", "total", "group_concat", "string_agg", "ci_low", "ci_high":
 		return true
 	case "min", "max":
 		return nargs == 1
