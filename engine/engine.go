@@ -376,6 +376,8 @@ func (s *Session) query(ctx context.Context, q *ast.Query, args []value.Value) (
 // configured when the plan has semantic operators.
 func (s *Session) newExec(ctx context.Context, n planner.Node) (*executor.Exec, *llm.Client, error) {
 	x := executor.New(ctx, s.db.mem)
+	x.Embedder = s.db.embedder()
+	x.Seed = mustInt(s.settings["seed"])
 	nl := firstNL(n)
 	if nl == nil {
 		return x, nil, nil

@@ -20,6 +20,14 @@ type batchEnv struct {
 	lay  map[planner.ColID]int
 	cols []planner.Col
 	env  *frame
+	// extra holds columns computed for this batch only (batch-only
+	// functions hoisted out of row-at-a-time evaluation).
+	extra map[planner.ColID]extraCol
+}
+
+type extraCol struct {
+	a arrow.Array
+	t planner.Type
 }
 
 // rowEnv is a batchEnv positioned at one row (for planner.EvalRow).
@@ -31,6 +39,9 @@ type rowEnv struct {
 func (r *rowEnv) Col(id planner.ColID) (value.Value, bool) {
 	if i, ok := r.lay[id]; ok {
 		return getValue(r.rec.Column(i), r.row, r.cols[i].Type), true
+	}
+	if c, ok := r.extra[id]; ok {
+		return getValue(c.a, r.row, c.t), true
 	}
 	return r.env.get(id)
 }
@@ -114,6 +125,10 @@ func (b *batchEnv) eval(e planner.Expr) (arrow.Array, error) {
 			}
 			return bld.NewArray(), nil
 		}
+	case *planner.Func:
+		if e.Name == "similarity" {
+			return b.similarity(e, n)
+		}
 	case *planner.IsNull:
 		x, err := b.eval(e.X)
 		if err != nil {
@@ -133,6 +148,39 @@ func (b *batchEnv) eval(e planner.Expr) (arrow.Array, error) {
 
 // evalRows is the general path: planner.EvalRow per row.
 func (b *batchEnv) evalRows(e planner.Expr, n int) (arrow.Array, error) {
+	// Functions that only work on whole batches (similarity) are computed
+	// first and read as columns.
+	var hoisted []arrow.Array
+	var ids []planner.ColID
+	defer func() {
+		releaseAll(hoisted)
+		for _, id := range ids {
+			delete(b.extra, id)
+		}
+	}()
+	var herr error
+	e = planner.Rewrite(e, func(x planner.Expr) planner.Expr {
+		f, ok := x.(*planner.Func)
+		if !ok || f.Name != "similarity" || herr != nil {
+			return nil
+		}
+		a, err := b.similarity(f, n)
+		if err != nil {
+			herr = err
+			return nil
+		}
+		hoisted = append(hoisted, a)
+		if b.extra == nil {
+			b.extra = map[planner.ColID]extraCol{}
+		}
+		id := planner.ColID(-1 - len(b.extra))
+		b.extra[id] = extraCol{a, planner.TFloat}
+		ids = append(ids, id)
+		return &planner.ColRef{ID: id, Name: "similarity", T: planner.TFloat}
+	})
+	if herr != nil {
+		return nil, herr
+	}
 	vals := make([]value.Value, n)
 	r := &rowEnv{batchEnv: b}
 	for i := 0; i < n; i++ {
@@ -369,4 +417,80 @@ func (x *Exec) convert(a arrow.Array, from, to planner.Type) arrow.Array {
 		vals[i] = getValue(a, i, from)
 	}
 	return buildValues(x.Mem, to, vals)
+}
+
+// similarity evaluates SIMILARITY(text, query): the cosine between the
+// embeddings of each row's text and of the query (NULL when either is
+// NULL). Embeddings come from the statement's embedder, which keeps a
+// persistent index, so a table's rows are embedded once.
+func (b *batchEnv) similarity(e *planner.Func, n int) (arrow.Array, error) {
+	if b.x.Embedder == nil {
+		return nil, errs.New(errs.Unsupported, "similarity() needs an embedder")
+	}
+	ta, err := b.eval(e.Args[0])
+	if err != nil {
+		return nil, err
+	}
+	defer ta.Release()
+	qa, err := b.eval(e.Args[1])
+	if err != nil {
+		return nil, err
+	}
+	defer qa.Release()
+	var texts []string
+	var rows []int
+	queries := map[string]int{}
+	var qtexts []string
+	qidx := make([]int, n)
+	for i := 0; i < n; i++ {
+		t := getValue(ta, i, e.Args[0].Type())
+		q := getValue(qa, i, e.Args[1].Type())
+		if t.IsNull() || q.IsNull() {
+			qidx[i] = -1
+			continue
+		}
+		qs := value.ToText(q).S
+		k, ok := queries[qs]
+		if !ok {
+			k = len(qtexts)
+			queries[qs] = k
+			qtexts = append(qtexts, qs)
+		}
+		qidx[i] = k
+		texts = append(texts, value.ToText(t).S)
+		rows = append(rows, i)
+	}
+	bld := array.NewFloat64Builder(b.x.Mem)
+	defer bld.Release()
+	if len(texts) == 0 {
+		for i := 0; i < n; i++ {
+			bld.AppendNull()
+		}
+		return bld.NewArray(), nil
+	}
+	qv, err := b.x.Embedder.Embed(b.x.Ctx, qtexts)
+	if err != nil {
+		return nil, err
+	}
+	tv, err := b.x.Embedder.Embed(b.x.Ctx, texts)
+	if err != nil {
+		return nil, err
+	}
+	sims := make([]float64, n)
+	for k, i := range rows {
+		var d float32
+		q := qv[qidx[i]]
+		for j := range q {
+			d += q[j] * tv[k][j]
+		}
+		sims[i] = float64(d)
+	}
+	for i := 0; i < n; i++ {
+		if qidx[i] < 0 {
+			bld.AppendNull()
+		} else {
+			bld.Append(sims[i])
+		}
+	}
+	return bld.NewArray(), nil
 }

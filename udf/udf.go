@@ -205,6 +205,12 @@ func init() {
 		r := math.Round(f*p) / p
 		return value.FromFloat(r), nil
 	}})
+	reg(&Scalar{Name: "similarity", MinArgs: 2, MaxArgs: 2, Ret: RetFloat, NullIn: true, Fn: func(a []value.Value) (value.Value, error) {
+		// The executor evaluates similarity() over whole batches with the
+		// statement's embedder; this row-at-a-time form is reached only
+		// where no embedder exists.
+		return value.NullValue, errs.New(errs.Unsupported, "similarity() can only be evaluated with an embedder (in a query's select list, WHERE or ORDER BY)")
+	}})
 	reg(&Scalar{Name: "typeof", MinArgs: 1, MaxArgs: 1, Ret: RetText, Fn: func(a []value.Value) (value.Value, error) {
 		return value.FromText(a[0].K.String()), nil
 	}})
