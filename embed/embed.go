@@ -7,7 +7,7 @@
 // The hash embedder (see Hash) is a feature-hashing TF-IDF vectoriser: it
 // needs no model file and no network, is deterministic, and is good enough
 // to find lexically similar rows; semantic embedders (the built-in USE-lite
-// encoder, coming next, or an OpenAI-compatible service) are better at
+// encoder, or an OpenAI-compatible service) are better at
 // paraphrases.
 //
 // Every embedder returns one vector per input text, of length Dim(), with
@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/uqe-dev/uqe/embed/use"
 	"github.com/uqe-dev/uqe/errs"
 )
 
@@ -80,8 +81,9 @@ func normalize(v []float32) {
 //   - "openai" or "openai:MODEL": NewOpenAI with OPENAI_API_KEY and
 //     OPENAI_BASE_URL read through env (nil: os.Getenv), and MODEL
 //     (default text-embedding-3-small);
-//   - "use": the built-in USE-lite encoder, not available yet
-//     (errs.Unsupported).
+//   - "use": the built-in USE-lite encoder (use.New: Google's Universal
+//     Sentence Encoder lite, 512 dimensions, weights embedded in the
+//     binary).
 //
 // Anything else is a usage error (errs.Usage).
 func Open(spec string, env func(string) string) (Embedder, error) {
@@ -107,7 +109,14 @@ func Open(spec string, env func(string) string) (Embedder, error) {
 			Model:   arg,
 		})
 	case "use":
-		return nil, errs.New(errs.Unsupported, "embed: the built-in USE-lite embedder is not available yet (coming in the next issue); use hash or openai")
+		if arg != "" {
+			return nil, errs.New(errs.Usage, "embed: %q takes no argument (want use)", spec)
+		}
+		m, err := use.New()
+		if err != nil {
+			return nil, errs.Wrap(err, errs.Internal, "embed: loading USE-lite: %v", err)
+		}
+		return m, nil
 	}
 	return nil, errs.New(errs.Usage, "embed: unknown embedder %q (want use, hash or openai)", spec)
 }

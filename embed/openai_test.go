@@ -188,7 +188,7 @@ func TestOpen(t *testing.T) {
 		{"openai", full, "openai:text-embedding-3-small", ""},
 		{"openai:nomic-embed-text", full, "openai:nomic-embed-text", ""},
 		{"openai", env(nil), "", errs.Usage},
-		{"use", nil, "", errs.Unsupported},
+		{"use", nil, "use-lite", ""},
 		{"word2vec", nil, "", errs.Usage},
 	}
 	for _, tc := range tests {

@@ -186,6 +186,9 @@ type Stats struct {
 	Budget           int64             `json:"budget"`
 	RowsScanned      int64             `json:"rows_scanned"`
 	Retries          int64             `json:"retries"`
+	// Approximate is true when the answer is not exact: a sampled estimate
+	// or the built-in local model's judgments.
+	Approximate bool `json:"approximate"`
 }
 
 // Result is the outcome of one statement: a stream of record batches for a
@@ -259,6 +262,7 @@ func (r *Result) Close() {
 	r.rows = nil
 	if r.exec != nil {
 		r.Stats.RowsScanned = r.exec.Stats.RowsScanned
+		r.Stats.Approximate = r.exec.Approximate
 		for k, v := range r.exec.Strategies {
 			if r.Stats.Strategy == nil {
 				r.Stats.Strategy = map[string]string{}
@@ -376,8 +380,14 @@ func (s *Session) query(ctx context.Context, q *ast.Query, args []value.Value) (
 // configured when the plan has semantic operators.
 func (s *Session) newExec(ctx context.Context, n planner.Node) (*executor.Exec, *llm.Client, error) {
 	x := executor.New(ctx, s.db.mem)
-	x.Embedder = s.db.embedder()
 	x.Seed = mustInt(s.settings["seed"])
+	if needsEmbedder(n) {
+		e, err := s.embedder()
+		if err != nil {
+			return nil, nil, err
+		}
+		x.Embedder = e
+	}
 	nl := firstNL(n)
 	if nl == nil {
 		return x, nil, nil
@@ -651,4 +661,34 @@ func (st *Stats) addModel(m llm.Stats) {
 	st.CacheHits += m.CacheHits
 	st.CostUSD += m.CostUSD
 	st.Retries += m.Retries
+}
+
+// needsEmbedder reports whether a plan needs embeddings: semantic
+// operators (blocking, the local model) or similarity().
+func needsEmbedder(n planner.Node) bool {
+	if firstNL(n) != nil {
+		return true
+	}
+	found := false
+	var visit func(n planner.Node)
+	visit = func(n planner.Node) {
+		for _, e := range planner.NodeExprs(n) {
+			planner.Walk(e, func(x planner.Expr) bool {
+				switch x := x.(type) {
+				case *planner.Func:
+					if x.Name == "similarity" {
+						found = true
+					}
+				case *planner.Subquery:
+					visit(x.Plan)
+				}
+				return !found
+			})
+		}
+		for _, c := range n.Children() {
+			visit(c)
+		}
+	}
+	visit(n)
+	return found
 }

@@ -1,17 +1,22 @@
 package engine
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/uqe-dev/uqe/embed"
+	"github.com/uqe-dev/uqe/embed/index"
 	"github.com/uqe-dev/uqe/errs"
 	"github.com/uqe-dev/uqe/executor"
 	"github.com/uqe-dev/uqe/llm"
 	"github.com/uqe-dev/uqe/llm/cache"
+	"github.com/uqe-dev/uqe/llm/local"
 	"github.com/uqe-dev/uqe/llm/openai"
 	"github.com/uqe-dev/uqe/llm/sim"
 )
@@ -19,13 +24,14 @@ import (
 // models holds a DB's model backends (one per spec and model name, created
 // on first use), its response cache and its embedder.
 type models struct {
-	mu       sync.Mutex
-	backends map[string]llm.Backend
-	cache    llm.Cache
-	cacheErr error
-	cacheSet bool
-	embedder embed.Embedder
-	noticed  bool
+	mu        sync.Mutex
+	backends  map[string]llm.Backend
+	cache     llm.Cache
+	cacheSet  bool
+	embedders map[string]embed.Embedder
+	index     *index.Index
+	indexSet  bool
+	noticed   bool
 }
 
 func (db *DB) env(k string) string {
@@ -73,10 +79,16 @@ func (s *Session) backend() (llm.Backend, error) {
 		b, err = openai.New(openai.Config{BaseURL: s.db.env("OPENAI_BASE_URL"), APIKey: s.db.env("OPENAI_API_KEY"), Model: model})
 	case strings.HasPrefix(spec, "sim:"):
 		b, err = sim.Load(strings.TrimPrefix(spec, "sim:"))
+	case spec == "none":
+		return nil, errs.New(errs.NoModel, "no model backend (llm = none): natural-language expressions cannot be evaluated")
 	case spec == "local":
-		return nil, errs.New(errs.NoModel, "the built-in local model is not available yet; set OPENAI_API_KEY or OPENAI_BASE_URL for an OpenAI-compatible server, or use --llm sim:KEY.json")
+		e, eerr := s.embedderLocked()
+		if eerr != nil {
+			return nil, eerr
+		}
+		b = local.New(e, nil) // e already reads and fills the index
 	default:
-		return nil, errs.New(errs.BadSetting, "llm: unknown backend %q (want openai, local or sim:PATH)", spec)
+		return nil, errs.New(errs.BadSetting, "llm: unknown backend %q (want openai, local, none or sim:PATH)", spec)
 	}
 	if err != nil {
 		return nil, err
@@ -115,34 +127,97 @@ func (db *DB) responseCache() llm.Cache {
 	return c
 }
 
-func (db *DB) embedder() embed.Embedder {
-	m := &db.models
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.embedder == nil {
-		m.embedder = embed.NewHash(512)
+// embedder returns the session's embedder (the embed setting: use, hash or
+// openai), backed by the persistent embedding index so that a table's rows
+// are embedded once across statements and processes.
+func (s *Session) embedder() (executor.Embedder, error) {
+	s.db.models.mu.Lock()
+	defer s.db.models.mu.Unlock()
+	return s.embedderLocked()
+}
+
+func (s *Session) embedderLocked() (*indexed, error) {
+	m := &s.db.models
+	spec := s.settings["embed"]
+	e, ok := m.embedders[spec]
+	if !ok {
+		var err error
+		e, err = embed.Open(spec, s.db.env)
+		if err != nil {
+			return nil, err
+		}
+		if m.embedders == nil {
+			m.embedders = map[string]embed.Embedder{}
+		}
+		m.embedders[spec] = e
 	}
-	return m.embedder
+	return &indexed{e: e, ix: s.db.indexLocked(), stderr: s.db.opts.Stderr}, nil
+}
+
+// indexLocked opens the embedding index once (nil when the cache is off, or
+// when it cannot be opened: embeddings are then computed each time).
+func (db *DB) indexLocked() *index.Index {
+	m := &db.models
+	if m.indexSet {
+		return m.index
+	}
+	m.indexSet = true
+	if db.opts.Cache == "off" {
+		return nil
+	}
+	path := index.DefaultPath()
+	if db.opts.Cache != "" {
+		path = filepath.Join(filepath.Dir(db.opts.Cache), "embeddings.db")
+	}
+	ix, err := index.Open(path)
+	if err != nil {
+		fmt.Fprintf(db.opts.Stderr, "uqe: embedding index disabled: %v\n", err)
+		return nil
+	}
+	m.index = ix
+	return ix
+}
+
+// indexed is an embedder whose vectors go through the persistent index,
+// with a progress bar on standard error while new ones are computed.
+type indexed struct {
+	e      embed.Embedder
+	ix     *index.Index
+	stderr io.Writer
+}
+
+func (x *indexed) Name() string { return x.e.Name() }
+func (x *indexed) Dim() int     { return x.e.Dim() }
+
+func (x *indexed) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	return x.ix.Embed(ctx, x.e, texts, index.ProgressBar(x.stderr, "embedding ("+x.e.Name()+")"))
 }
 
 // prepareExec configures an execution's model layer for one statement. The
 // model is resolved lazily: a statement without natural-language
 // expressions never needs one.
 func (s *Session) prepareExec(x *executor.Exec) (*llm.Client, error) {
-	x.Seed = mustInt(s.settings["seed"])
 	x.ForceExact = s.settings["strategy"] == "exact"
-	x.Embedder = s.db.embedder()
 	b, err := s.backend()
 	if err != nil {
 		return nil, err
 	}
 	batch, _ := strconv.Atoi(s.settings["batch_size"])
+	budget := mustInt(s.settings["budget"])
+	if ap, ok := b.(interface{ Approximate() bool }); ok && ap.Approximate() {
+		// The local model fits thresholds over the rows of a call: give
+		// it whole batches. It runs here and costs nothing, so the budget
+		// (which protects paid and remote models) does not limit it.
+		batch = b.MaxBatch()
+		x.Approximate = true
+		budget = 0
+	}
 	conc, _ := strconv.Atoi(s.settings["concurrency"])
 	c := llm.NewClient(b, llm.Options{
 		Concurrency: conc,
 		BatchSize:   batch,
 		Cache:       s.db.responseCache(),
-		Budget:      llm.NewBudget(mustInt(s.settings["budget"])),
+		Budget:      llm.NewBudget(budget),
 	})
 	x.Model = c
 	return c, nil

@@ -358,7 +358,7 @@ func TestOpenAIFaultsSameAnswers(t *testing.T) {
 
 // TestNoModelConfigured checks the error a phrase gets without a model.
 func TestNoModelConfigured(t *testing.T) {
-	db, _ := Open(Options{Cache: "off", Env: func(string) string { return "" }, Stderr: &strings.Builder{}})
+	db, _ := Open(Options{Cache: "off", Settings: map[string]string{"llm": "none"}, Stderr: &strings.Builder{}})
 	db.Register("sms", smsDir+"/sms.csv")
 	_, _, err := run(t, db.NewSession(), `SELECT COUNT(*) FROM sms WHERE "the message is spam"`)
 	if errs.CodeOf(err) != errs.NoModel {
@@ -380,3 +380,28 @@ func asErr(err error, target **errs.Error) bool {
 
 var _ = sort.Strings
 var _ = value.NullValue
+
+// TestLocalModelByDefault checks that with no OpenAI variables the built-in
+// local model answers, and that its answers are labelled approximate.
+func TestLocalModelByDefault(t *testing.T) {
+	var notice strings.Builder
+	db, _ := Open(Options{Cache: "off", Env: func(string) string { return "" }, Stderr: &notice})
+	if err := db.Register("reviews", "../testdata/datasets/uci_sentiment/reviews.csv"); err != nil {
+		t.Fatal(err)
+	}
+	rows, st := mustRun(t, db.NewSession(), `SELECT COUNT(*) FROM reviews WHERE "the review is positive" AND id <= 60`)
+	if !st.Approximate {
+		t.Errorf("local answers not labelled approximate: %+v", st)
+	}
+	if !strings.Contains(notice.String(), "local") {
+		t.Errorf("no notice of the default backend: %q", notice.String())
+	}
+	if len(rows) != 1 || rows[0] == "0" || rows[0] == "60" {
+		t.Errorf("count %v: the local judge should split 60 reviews", rows)
+	}
+	for _, s := range st.Strategy {
+		if !strings.Contains(s, "approximate") {
+			t.Errorf("strategy %q not labelled approximate", s)
+		}
+	}
+}

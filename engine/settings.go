@@ -64,7 +64,7 @@ var settings = map[string]setting{
 	"batch_size":   {def: "16", doc: "rows per model request", check: intSetting(1)},
 	"concurrency":  {def: "4", doc: "model requests in flight at once", check: intSetting(1)},
 	"llm":          {def: "", doc: "model backend: openai, local or sim:PATH", check: anyString},
-	"embed":        {def: "hash", doc: "embedder: hash or openai (use, the built-in neural embedder, is not built yet)", check: oneOf("use", "hash", "openai")},
+	"embed":        {def: "use", doc: "embedder: use (built-in USE-lite), hash or openai", check: oneOf("use", "hash", "openai")},
 }
 
 // SettingNames lists the settings, sorted.

@@ -46,6 +46,9 @@ type Exec struct {
 	Seed int64
 	// ForceExact disables approximations (SET strategy = exact).
 	ForceExact bool
+	// Approximate is set when the statement's answers are approximate
+	// (the local model, or a sampled estimate).
+	Approximate bool
 	// Strategies records the strategy each semantic operator ran with.
 	Strategies map[string]string
 	// Sem counts what semantic operators did.

@@ -72,6 +72,9 @@ func (x *Exec) model(n planner.Node) (Model, error) {
 }
 
 func (x *Exec) strategy(n planner.Node, s string) {
+	if x.Approximate && s == "exact" {
+		s = "every row, judged by the local model (approximate)"
+	}
 	if x.Strategies == nil {
 		x.Strategies = map[string]string{}
 	}

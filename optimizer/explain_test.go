@@ -32,7 +32,7 @@ func explain(t *testing.T, file, src string) string {
 	if _, ok := stmts[len(stmts)-1].(*ast.Explain); !ok {
 		t.Fatalf("%s: the last statement must be an EXPLAIN", file)
 	}
-	db, err := engine.Open(engine.Options{Stderr: io.Discard})
+	db, err := engine.Open(engine.Options{Stderr: io.Discard, Cache: "off", Settings: map[string]string{"llm": "none"}})
 	if err != nil {
 		t.Fatal(err)
 	}

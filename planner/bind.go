@@ -613,13 +613,16 @@ func (b *Binder) bindSelect(sel *ast.Select, parent *scope, orderBy []*ast.Order
 		var nls []*NLExpr
 		var nlCols []Col
 		for _, a := range ag.aggs {
+			// SUM/AVG/TOTAL("phrase") count or average a predicate's
+			// verdicts (1/0); other aggregates read the phrase as text.
+			numeric := a.Name == "sum" || a.Name == "avg" || a.Name == "total"
 			for i, arg := range a.Args {
 				a.Args[i] = Rewrite(arg, func(e Expr) Expr {
 					nl, ok := e.(*NLExpr)
 					if !ok {
 						return nil
 					}
-					if nl.T == TBool && nl.Cast == "" {
+					if nl.T == TBool && nl.Cast == "" && !(numeric && Equal(arg, nl)) {
 						nl.T = TText
 					}
 					col := Col{ID: b.newID(), Name: ExprString(nl), Type: nl.T}

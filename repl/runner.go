@@ -93,6 +93,9 @@ func (r *Runner) runStmt(ctx context.Context, file string, st ast.Stmt) error {
 	}
 	res.Close()
 	rec.Stats = res.Stats
+	if err == nil && res.Stats.Approximate && r.Err != nil {
+		fmt.Fprintln(r.Err, "note: approximate result (natural-language expressions judged by the built-in local model, or estimated from a sample)")
+	}
 	r.writeStats(rec, err)
 	return err
 }

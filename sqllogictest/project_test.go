@@ -8,7 +8,8 @@
 // natural-language expressions). Their expected values are SQLite's answers
 // (testdata/sql/check_sqlite.py re-checks them with SQLite), except records
 // marked "# uqe-only". Every file runs on a fresh sql.Open("uqe",
-// ":memory:") with the repository root as working directory, so the paths in
+// ":memory:?llm=none&cache=off") (no model: phrases fail with M001) with the
+// repository root as working directory, so the paths in
 // the files are relative to the root. Failures are checked against
 // testdata/sql/baseline.txt with the rule of suite_test.go: a failure not
 // listed fails the test, and so does a listed record that now passes.
@@ -72,7 +73,7 @@ func TestProject(t *testing.T) {
 	for _, path := range files {
 		name := filepath.Base(path)
 		t.Run(name, func(t *testing.T) {
-			db, err := sql.Open("uqe", ":memory:")
+			db, err := sql.Open("uqe", ":memory:?llm=none&cache=off")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -156,7 +157,7 @@ func TestProject(t *testing.T) {
 // position fails with code M001, and the error points at the phrase (the
 // opening double quote).
 func TestProjectNLErrors(t *testing.T) {
-	db, err := sql.Open("uqe", ":memory:")
+	db, err := sql.Open("uqe", ":memory:?llm=none&cache=off")
 	if err != nil {
 		t.Fatal(err)
 	}

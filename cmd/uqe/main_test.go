@@ -183,7 +183,7 @@ func TestExitCodes(t *testing.T) {
 		{"malformed query", []string{"-c", "SELECT FROM"}, 1, []string{"<command>:1:8: ", "[P001]"}},
 		{"unknown table", []string{"-c", "SELECT * FROM nosuch"}, 1, []string{"<command>:1:15: ", "[B001]"}},
 		{"runtime error", []string{"-c", "SELECT sum(a) FROM (SELECT 9223372036854775807 AS a UNION ALL SELECT 1)"}, 1, []string{"[E001]"}},
-		{"natural language without a model", []string{"--table", "g=" + good, "-c", `SELECT a FROM g WHERE "the {t} is odd"`}, 1, []string{"<command>:1:23: ", "[M001]"}},
+		{"natural language without a model", []string{"--llm", "none", "--table", "g=" + good, "-c", `SELECT a FROM g WHERE "the {t} is odd"`}, 1, []string{"<command>:1:23: ", "[M001]"}},
 		{"malformed CSV table", []string{"--table", "b=" + bad, "-c", "SELECT 1"}, 1, []string{bad + ":3:", "[C001]"}},
 		{"missing table file", []string{"--table", "b=" + bad + ".nothing", "-c", "SELECT 1"}, 1, []string{"[C002]"}},
 		{"unknown flag", []string{"--nosuch", "-c", "SELECT 1"}, 2, []string{"usage: uqe"}},
