@@ -198,6 +198,8 @@ func (x *indexed) Embed(ctx context.Context, texts []string) ([][]float32, error
 // expressions never needs one.
 func (s *Session) prepareExec(x *executor.Exec) (*llm.Client, error) {
 	x.ForceExact = s.settings["strategy"] == "exact"
+	x.SampleStrategy = s.settings["strategy"]
+	x.Confidence, _ = strconv.ParseFloat(s.settings["confidence"], 64)
 	b, err := s.backend()
 	if err != nil {
 		return nil, err

@@ -405,3 +405,42 @@ func TestLocalModelByDefault(t *testing.T) {
 		}
 	}
 }
+
+// TestApproximateCount checks aggregates under a budget smaller than the
+// rows to judge: an estimate with an interval, within the budget, labelled
+// approximate; exact (lo = hi) when the budget covers the rows; and
+// refused under SET strategy = exact.
+func TestApproximateCount(t *testing.T) {
+	s := simDB(t, smsDir+"/sim.json", map[string]string{"budget": "300", "embed": "hash", "seed": "7"})
+	truth, _ := mustRun(t, s, `SELECT COUNT(*) FROM sms JOIN sms_labels USING (id) WHERE label = 'spam'`)
+	rows, st := mustRun(t, s, `SELECT COUNT(*), CI_LOW(COUNT(*)), CI_HIGH(COUNT(*)) FROM sms WHERE "the message is spam"`)
+	var n, lo, hi, want int64
+	fmt.Sscanf(rows[0], "%d|%d|%d", &n, &lo, &hi)
+	fmt.Sscanf(truth[0], "%d", &want)
+	if !st.Approximate || st.RowsJudged > 300 || st.RowsJudged < 100 {
+		t.Errorf("stats %+v: want approximate, 100..300 rows judged", st)
+	}
+	if !(lo <= n && n <= hi && lo < hi) {
+		t.Errorf("estimate %d [%d, %d] is not an interval around its value", n, lo, hi)
+	}
+	if want < lo-50 || want > hi+50 {
+		t.Errorf("estimate %d [%d, %d] far from the truth %d", n, lo, hi, want)
+	}
+	// Same seed, same answer.
+	again, _ := mustRun(t, simDB(t, smsDir+"/sim.json", map[string]string{"budget": "300", "embed": "hash", "seed": "7"}),
+		`SELECT COUNT(*), CI_LOW(COUNT(*)), CI_HIGH(COUNT(*)) FROM sms WHERE "the message is spam"`)
+	if again[0] != rows[0] {
+		t.Errorf("same seed gave %s then %s", rows[0], again[0])
+	}
+	// A budget that covers the rows left after structured filters: exact.
+	rows, st = mustRun(t, s, `SELECT COUNT(*), CI_LOW(COUNT(*)), CI_HIGH(COUNT(*)) FROM sms WHERE "the message is spam" AND id <= 250`)
+	exact, _ := mustRun(t, s, `SELECT COUNT(*), COUNT(*), COUNT(*) FROM sms JOIN sms_labels USING (id) WHERE label = 'spam' AND id <= 250`)
+	if rows[0] != exact[0] || st.Approximate {
+		t.Errorf("covered budget: got %s (approximate %v), want exact %s", rows[0], st.Approximate, exact[0])
+	}
+	// SET strategy = exact refuses to estimate.
+	se := simDB(t, smsDir+"/sim.json", map[string]string{"budget": "300", "embed": "hash", "strategy": "exact"})
+	if _, _, err := run(t, se, `SELECT COUNT(*) FROM sms WHERE "the message is spam"`); errs.CodeOf(err) != errs.BudgetExceeded {
+		t.Errorf("strategy exact under a small budget: %v, want %s", err, errs.BudgetExceeded)
+	}
+}

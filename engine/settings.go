@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/uqe-dev/uqe/errs"
+	"github.com/uqe-dev/uqe/sampling"
 )
 
 // setting describes one session setting (DESIGN §1: SET / SHOW).
@@ -59,7 +60,7 @@ var settings = map[string]setting{
 	"seed":         {def: "42", doc: "seed for sampling and the sim model; fixed so reruns reproduce", check: intSetting(-1 << 62)},
 	"confidence":   {def: "0.95", doc: "confidence level of approximate answers' intervals", check: floatSetting(0, 1)},
 	"target_error": {def: "0.05", doc: "relative half-width at which an approximate answer may stop early", check: floatSetting(0, 10)},
-	"strategy":     {def: "auto", doc: "plan for semantic operators: auto, exact, uniform, stratified", check: oneOf("auto", "exact", "uniform", "stratified")},
+	"strategy":     {def: "auto", doc: "plan for semantic operators under a budget: " + strings.Join(sampling.Strategies(), ", "), check: oneOf(sampling.Strategies()...)},
 	"model":        {def: "", doc: "model name for the openai backend", check: anyString},
 	"batch_size":   {def: "16", doc: "rows per model request", check: intSetting(1)},
 	"concurrency":  {def: "4", doc: "model requests in flight at once", check: intSetting(1)},

@@ -46,6 +46,11 @@ type Exec struct {
 	Seed int64
 	// ForceExact disables approximations (SET strategy = exact).
 	ForceExact bool
+	// SampleStrategy is the sampling strategy for approximate aggregates
+	// (SET strategy): "auto", "exact", "uniform", "stratified", ...
+	SampleStrategy string
+	// Confidence is the confidence level of intervals (default 0.95).
+	Confidence float64
 	// Approximate is set when the statement's answers are approximate
 	// (the local model, or a sampled estimate).
 	Approximate bool
@@ -109,6 +114,13 @@ func (x *Exec) build(n planner.Node, env *frame) (Operator, error) {
 		}
 		return &projectOp{x: x, in: in, exprs: n.Exprs, cols: n.Cols, env: env}, nil
 	case *planner.Aggregate:
+		if sf, ok := approximable(n); ok {
+			in, err := x.build(sf.In, env)
+			if err != nil {
+				return nil, err
+			}
+			return &approxAggOp{x: x, n: n, sf: sf, in: in, env: env}, nil
+		}
 		in, err := x.build(n.In, env)
 		if err != nil {
 			return nil, err
@@ -357,4 +369,11 @@ func (x *Exec) computeErr(what string, err error) error {
 // newBatch assembles a batch of columns (the batch retains the arrays).
 func newBatch(cols []planner.Col, arrs []arrow.Array, n int64) arrow.RecordBatch {
 	return array.NewRecordBatch(schemaOf(cols), arrs, n)
+}
+
+func (x *Exec) confidence() float64 {
+	if x.Confidence <= 0 || x.Confidence >= 1 {
+		return 0.95
+	}
+	return x.Confidence
 }

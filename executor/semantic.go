@@ -184,61 +184,25 @@ func (e *nlRowEnv) NL(nl *planner.NLExpr) (value.Value, error) {
 // through Judge, typed values through Extract.
 func (x *Exec) judgeAtoms(m Model, be *batchEnv, atoms []*planner.NLExpr, need []int, n int) (*answers, error) {
 	ans := &answers{vals: map[*planner.NLExpr][]value.Value{}}
-	type group struct {
-		refs  []planner.ColRef
-		preds []*planner.NLExpr
-		exts  []*planner.NLExpr
-	}
-	var groups []*group
-	byKey := map[string]*group{}
 	for _, a := range atoms {
 		ans.vals[a] = make([]value.Value, n)
-		k := contextKey(a.Context)
-		g := byKey[k]
-		if g == nil {
-			g = &group{refs: a.Context}
-			byKey[k] = g
-			groups = append(groups, g)
-		}
-		if a.T == planner.TBool && a.Cast == "" {
-			g.preds = append(g.preds, a)
-		} else {
-			g.exts = append(g.exts, a)
-		}
 	}
 	if len(need) == 0 {
 		return ans, nil
 	}
-	// Check the whole operator's need against the budget before any call.
 	type call struct {
-		g    *group
+		g    *atomGroup
 		rows []llm.Row
 	}
-	calls := make([]call, len(groups))
-	total := 0
-	for i, g := range groups {
+	var calls []call
+	for _, g := range groupAtoms(atoms) {
 		rb := &rowBuilder{be: be, refs: g.refs}
 		rows := make([]llm.Row, len(need))
 		for k, r := range need {
 			rows[k] = rb.row(r)
 		}
-		calls[i] = call{g, rows}
-		if len(g.preds) > 0 {
-			c, err := m.PlanJudge(texts(g.preds), rows)
-			if err != nil {
-				return nil, err
-			}
-			total += c
-		}
-		if len(g.exts) > 0 {
-			c, err := m.PlanExtract(attrsOf(g.exts), rows)
-			if err != nil {
-				return nil, err
-			}
-			total += c
-		}
+		calls = append(calls, call{g, rows})
 	}
-	_ = total // the Client enforces the budget before each call; Plan* fail early
 	for _, c := range calls {
 		if len(c.g.preds) > 0 {
 			vs, err := m.Judge(x.Ctx, texts(c.g.preds), c.rows)

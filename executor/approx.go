@@ -1,0 +1,596 @@
+package executor
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/uqe-dev/uqe/llm"
+	"github.com/uqe-dev/uqe/planner"
+	"github.com/uqe-dev/uqe/sampling"
+	"github.com/uqe-dev/uqe/value"
+)
+
+// approxAggOp computes COUNT, SUM, AVG and TOTAL over the rows a
+// natural-language condition selects. When the budget covers every row
+// left after structured filters (and the cache), it is exact: every row is
+// judged. Otherwise it estimates each aggregate from a sample, with a
+// confidence interval (package sampling), and marks the answer
+// approximate. Rows whose fate the structured part of the condition
+// decides are counted exactly and never judged; only the undecided rows
+// are sampled.
+type approxAggOp struct {
+	x    *Exec
+	n    *planner.Aggregate
+	sf   *planner.SemFilter
+	in   Operator
+	env  *frame
+	done bool
+}
+
+// approximable reports whether an aggregate over a semantic filter can be
+// estimated from a sample: every aggregate is COUNT, SUM, AVG or TOTAL (or
+// an interval bound of one) without DISTINCT.
+func approximable(n *planner.Aggregate) (*planner.SemFilter, bool) {
+	sf, ok := n.In.(*planner.SemFilter)
+	if !ok {
+		return nil, false
+	}
+	for _, a := range n.Aggs {
+		switch a.Name {
+		case "count", "sum", "avg", "total":
+		default:
+			return nil, false
+		}
+		if a.Distinct || planner.HasNL(planner.And(a.Args)) {
+			return nil, false
+		}
+	}
+	for _, g := range n.Groups {
+		if planner.HasNL(g) {
+			return nil, false
+		}
+	}
+	return sf, true
+}
+
+func (a *approxAggOp) Cols() []planner.Col { return a.n.Cols }
+
+func (a *approxAggOp) Close() { a.in.Close() }
+
+func (a *approxAggOp) Next() (arrow.RecordBatch, error) {
+	if a.done {
+		return nil, nil
+	}
+	a.done = true
+	m, err := a.x.model(a.sf)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := a.x.materialise(a.in)
+	if err != nil {
+		return nil, err
+	}
+	defer rec.Release()
+	n := int(rec.NumRows())
+	be := &batchEnv{x: a.x, rec: rec, lay: layout(a.in.Cols()), cols: a.in.Cols(), env: a.env}
+	cond := a.sf.Cond
+	atoms := nlAtoms(cond)
+
+	// Decide what the structured part can.
+	decided := make([]int8, n) // 1 true, -1 false, 0 undecided
+	var need []int
+	env := &rowEnv{batchEnv: be}
+	for i := 0; i < n; i++ {
+		env.row = i
+		v, ok, err := decide(cond, env)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			need = append(need, i)
+			continue
+		}
+		if t, _ := value.Truth(v); t {
+			decided[i] = 1
+		} else {
+			decided[i] = -1
+		}
+	}
+	a.x.Sem.RowsIn += int64(n)
+	a.x.Sem.RowsDecided += int64(n - len(need))
+
+	// How many rows would an exact answer judge?
+	uncached := 0
+	if len(need) > 0 {
+		for _, g := range groupAtoms(atoms) {
+			rb := &rowBuilder{be: be, refs: g.refs}
+			rows := make([]llm.Row, len(need))
+			for k, r := range need {
+				rows[k] = rb.row(r)
+			}
+			c, err := g.plan(m, rows)
+			if err != nil {
+				return nil, err
+			}
+			uncached = max(uncached, c)
+		}
+	}
+	remaining := int64(-1)
+	if b := m.Budget(); b != nil {
+		remaining = b.Remaining()
+	}
+	if remaining < 0 || int64(uncached) <= remaining || a.x.ForceExact || a.x.SampleStrategy == "exact" {
+		a.x.strategy(a.sf, "exact")
+		pass, err := a.x.semFilter(a.sf, m, be, cond)
+		if err != nil {
+			return nil, err
+		}
+		return a.aggregate(be, func(i int) bool { return pass[i] }, nil)
+	}
+	return a.estimate(m, be, atoms, decided, need, int(remaining))
+}
+
+// aggregate computes the aggregates exactly over the rows keep selects;
+// est, when not nil, supplies estimated values and bounds per group and
+// aggregate instead.
+func (a *approxAggOp) aggregate(be *batchEnv, keep func(int) bool, est map[string][]sampling.Estimate) (arrow.RecordBatch, error) {
+	n := int(be.rec.NumRows())
+	groups, keys, order, err := a.groupRows(be)
+	if err != nil {
+		return nil, err
+	}
+	cols := make([][]value.Value, len(a.n.Cols))
+	ng := len(a.n.Groups)
+	argVals := make([][]value.Value, len(a.n.Aggs))
+	for j, ag := range a.n.Aggs {
+		if ag.Star {
+			continue
+		}
+		arr, err := be.eval(ag.Args[0])
+		if err != nil {
+			return nil, err
+		}
+		argVals[j] = make([]value.Value, n)
+		for i := 0; i < n; i++ {
+			argVals[j][i] = getValue(arr, i, ag.Args[0].Type())
+		}
+		arr.Release()
+	}
+	if len(order) == 0 && ng == 0 {
+		order = []string{""}
+		keys[""] = nil
+	}
+	for _, k := range order {
+		for g := 0; g < ng; g++ {
+			cols[g] = append(cols[g], keys[k][g])
+		}
+		rows := groups[k]
+		for j, ag := range a.n.Aggs {
+			var v value.Value
+			if est != nil {
+				e := est[k][j]
+				switch ag.Bound {
+				case "low":
+					v = value.FromFloat(e.Low)
+				case "high":
+					v = value.FromFloat(e.High)
+				default:
+					v = value.FromFloat(e.Value)
+				}
+				if math.IsNaN(v.F) {
+					v = value.NullValue
+				}
+			} else {
+				v = exactAgg(ag, rows, keep, argVals[j])
+			}
+			cols[ng+j] = append(cols[ng+j], coerceAgg(v, a.n.Cols[ng+j].Type, ag.Bound))
+		}
+	}
+	arrs := make([]arrow.Array, len(a.n.Cols))
+	for i, c := range a.n.Cols {
+		arrs[i] = buildValues(a.x.Mem, c.Type, cols[i])
+	}
+	out := array.NewRecordBatch(schemaOf(a.n.Cols), arrs, int64(len(order)))
+	releaseAll(arrs)
+	return out, nil
+}
+
+// coerceAgg fits an aggregate's value to its column type: an estimated
+// COUNT is rounded (its low bound down, its high bound up).
+func coerceAgg(v value.Value, t planner.Type, bound string) value.Value {
+	if v.IsNull() || v.K != value.Real || t != planner.TInt {
+		return v
+	}
+	switch bound {
+	case "low":
+		return value.FromInt(int64(math.Floor(v.F)))
+	case "high":
+		return value.FromInt(int64(math.Ceil(v.F)))
+	}
+	return value.FromInt(int64(math.Round(v.F)))
+}
+
+func exactAgg(ag *planner.AggCall, rows []int, keep func(int) bool, args []value.Value) value.Value {
+	var cnt int64
+	var sum float64
+	var isum int64
+	allInt := true
+	for _, r := range rows {
+		if !keep(r) {
+			continue
+		}
+		if ag.Star {
+			cnt++
+			continue
+		}
+		v := args[r]
+		if v.IsNull() {
+			continue
+		}
+		cnt++
+		v = value.ToNumeric(v)
+		if v.K == value.Int {
+			isum += v.I
+			sum += float64(v.I)
+		} else {
+			allInt = false
+			sum += value.AsFloat(v)
+		}
+	}
+	switch ag.Name {
+	case "count":
+		return value.FromInt(cnt)
+	case "sum":
+		if cnt == 0 {
+			return value.NullValue
+		}
+		if allInt {
+			return value.FromInt(isum)
+		}
+		return value.FromFloat(sum)
+	case "total":
+		return value.FromFloat(sum)
+	default: // avg
+		if cnt == 0 {
+			return value.NullValue
+		}
+		return value.FromFloat(sum / float64(cnt))
+	}
+}
+
+// groupRows partitions the rows by the structured group keys.
+func (a *approxAggOp) groupRows(be *batchEnv) (map[string][]int, map[string][]value.Value, []string, error) {
+	n := int(be.rec.NumRows())
+	keyArrs := make([]arrow.Array, len(a.n.Groups))
+	for g, e := range a.n.Groups {
+		arr, err := be.eval(e)
+		if err != nil {
+			releaseAll(keyArrs[:g])
+			return nil, nil, nil, err
+		}
+		keyArrs[g] = arr
+	}
+	defer releaseAll(keyArrs)
+	groups := map[string][]int{}
+	keys := map[string][]value.Value{}
+	var order []string
+	var buf []byte
+	vals := make([]value.Value, len(a.n.Groups))
+	for i := 0; i < n; i++ {
+		for g, e := range a.n.Groups {
+			vals[g] = getValue(keyArrs[g], i, e.Type())
+		}
+		buf = rowKey(buf[:0], vals)
+		k := string(buf)
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+			keys[k] = append([]value.Value(nil), vals...)
+		}
+		groups[k] = append(groups[k], i)
+	}
+	return groups, keys, order, nil
+}
+
+// estimate answers from a sample of the undecided rows, within the budget.
+func (a *approxAggOp) estimate(m Model, be *batchEnv, atoms []*planner.NLExpr, decided []int8, need []int, budget int) (arrow.RecordBatch, error) {
+	groups, _, order, err := a.groupRows(be)
+	if err != nil {
+		return nil, err
+	}
+	if len(order) == 0 {
+		order = []string{""}
+	}
+	n := int(be.rec.NumRows())
+	needPos := make(map[int]int, len(need))
+	for k, r := range need {
+		needPos[r] = k
+	}
+	emb, prior, err := a.features(be, atoms, need)
+	if err != nil {
+		return nil, err
+	}
+	// The oracle judges rows (batch indices) with the whole condition.
+	judge := func(rows []int) ([]bool, error) {
+		ans, err := a.x.judgeAtoms(m, be, atoms, rows, n)
+		if err != nil {
+			return nil, err
+		}
+		ne := &nlRowEnv{rowEnv: rowEnv{batchEnv: be}, ans: ans}
+		out := make([]bool, len(rows))
+		for k, r := range rows {
+			ne.row = r
+			v, err := planner.EvalRow(a.sf.Cond, ne)
+			if err != nil {
+				return nil, err
+			}
+			out[k], _ = value.Truth(v)
+		}
+		return out, nil
+	}
+	argVals, err := a.argValues(be)
+	if err != nil {
+		return nil, err
+	}
+	// One estimator per distinct aggregate (CI bounds share theirs); the
+	// budget is split between them and between groups by size.
+	kinds := map[string]int{}
+	var kindOf []int
+	for _, ag := range a.n.Aggs {
+		k := ag.Name + "|" + fmt.Sprint(ag.Star) + "|" + planner.ExprString(planner.And(ag.Args))
+		if _, ok := kinds[k]; !ok {
+			kinds[k] = len(kinds)
+		}
+		kindOf = append(kindOf, kinds[k])
+	}
+	strategy := a.x.SampleStrategy
+	if strategy == "" {
+		strategy = "auto"
+	}
+	est := map[string][]sampling.Estimate{}
+	judged, used := 0, strategy
+	for _, gk := range order {
+		var gneed []int
+		for _, r := range groups[gk] {
+			if decided[r] == 0 {
+				gneed = append(gneed, r)
+			}
+		}
+		gb := budget
+		if len(order) > 1 && len(need) > 0 {
+			gb = budget * len(gneed) / len(need)
+		}
+		gb /= len(kinds)
+		pop := &sampling.Population{N: len(gneed)}
+		if emb != nil {
+			pop.Emb = make([][]float32, len(gneed))
+			for i, r := range gneed {
+				pop.Emb[i] = emb[needPos[r]]
+			}
+		}
+		if prior != nil {
+			pop.Prior = make([]float64, len(gneed))
+			for i, r := range gneed {
+				pop.Prior[i] = prior[needPos[r]]
+			}
+		}
+		orc := func(ctx context.Context, idx []int) ([]bool, error) {
+			rows := make([]int, len(idx))
+			for i, j := range idx {
+				rows[i] = gneed[j]
+			}
+			return judge(rows)
+		}
+		done := map[int]sampling.Estimate{}
+		ests := make([]sampling.Estimate, len(a.n.Aggs))
+		for j, ag := range a.n.Aggs {
+			e, ok := done[kindOf[j]]
+			if !ok {
+				e, err = a.estimateOne(ag, pop, gneed, groups[gk], decided, argVals[j], orc, gb, strategy)
+				if err != nil {
+					return nil, err
+				}
+				done[kindOf[j]] = e
+				judged += e.Judged
+				used = e.Strategy
+			}
+			ests[j] = e
+		}
+		est[gk] = ests
+	}
+	a.x.Approximate = true
+	a.x.strategy(a.sf, fmt.Sprintf("sampled (%s): %d of %d undecided rows judged, %.0f%% intervals", used, judged, len(need), 100*a.x.confidence()))
+	return a.aggregate(be, func(int) bool { return false }, est)
+}
+
+// features are the undecided rows' embeddings and their zero-shot prior
+// (similarity to the phrase's own embedding, when there is one phrase).
+func (a *approxAggOp) features(be *batchEnv, atoms []*planner.NLExpr, need []int) ([][]float32, []float64, error) {
+	if a.x.Embedder == nil || len(need) == 0 {
+		return nil, nil, nil
+	}
+	texts := make([]string, len(need))
+	env := &rowEnv{batchEnv: be}
+	for k, r := range need {
+		env.row = r
+		var sb strings.Builder
+		for _, c := range atoms[0].Context {
+			if v, ok := env.Col(c.ID); ok && !v.IsNull() {
+				if sb.Len() > 0 {
+					sb.WriteByte('\n')
+				}
+				sb.WriteString(value.ToText(v).S)
+			}
+		}
+		texts[k] = sb.String()
+	}
+	emb, err := a.x.Embedder.Embed(a.x.Ctx, texts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(atoms) != 1 {
+		return emb, nil, nil
+	}
+	pv, err := a.x.Embedder.Embed(a.x.Ctx, []string{atoms[0].Text})
+	if err != nil {
+		return nil, nil, err
+	}
+	prior := make([]float64, len(emb))
+	for i, v := range emb {
+		var d float32
+		for j := range v {
+			d += v[j] * pv[0][j]
+		}
+		prior[i] = float64(d)
+	}
+	return emb, prior, nil
+}
+
+// argValues reads every aggregate's argument for every row.
+func (a *approxAggOp) argValues(be *batchEnv) ([][]value.Value, error) {
+	n := int(be.rec.NumRows())
+	out := make([][]value.Value, len(a.n.Aggs))
+	for j, ag := range a.n.Aggs {
+		if ag.Star {
+			continue
+		}
+		arr, err := be.eval(ag.Args[0])
+		if err != nil {
+			return nil, err
+		}
+		out[j] = make([]value.Value, n)
+		for i := 0; i < n; i++ {
+			out[j][i] = getValue(arr, i, ag.Args[0].Type())
+		}
+		arr.Release()
+	}
+	return out, nil
+}
+
+// estimateOne estimates one aggregate for one group: the rows decided true
+// contribute exactly, the undecided ones (pop) through the estimator.
+func (a *approxAggOp) estimateOne(ag *planner.AggCall, pop *sampling.Population, gneed, rows []int, decided []int8, args []value.Value, orc sampling.Oracle, budget int, strategy string) (sampling.Estimate, error) {
+	o := sampling.Options{Strategy: strategy, Conf: a.x.confidence(), Seed: uint64(a.x.Seed)}
+	// The exact part.
+	var dcnt, dsum float64
+	for _, r := range rows {
+		if decided[r] != 1 {
+			continue
+		}
+		if ag.Star {
+			dcnt++
+			continue
+		}
+		if v := args[r]; !v.IsNull() {
+			dcnt++
+			dsum += value.AsFloat(v)
+		}
+	}
+	shift := func(e sampling.Estimate, d float64) sampling.Estimate {
+		e.Value, e.Low, e.High = e.Value+d, e.Low+d, e.High+d
+		return e
+	}
+	weights := func(f func(value.Value) float64) *sampling.Population {
+		p := &sampling.Population{N: pop.N, Emb: pop.Emb, Prior: pop.Prior, Weight: make([]float64, len(gneed))}
+		for i, r := range gneed {
+			p.Weight[i] = f(args[r])
+		}
+		return p
+	}
+	nonNull := func(v value.Value) float64 {
+		if v.IsNull() {
+			return 0
+		}
+		return 1
+	}
+	val := func(v value.Value) float64 {
+		if v.IsNull() {
+			return 0
+		}
+		return value.AsFloat(v)
+	}
+	switch {
+	case ag.Name == "count" && ag.Star:
+		e, err := sampling.Count(a.x.Ctx, pop, orc, budget, o)
+		return shift(e, dcnt), err
+	case ag.Name == "count":
+		e, err := sampling.Sum(a.x.Ctx, weights(nonNull), orc, budget, o)
+		return shift(e, dcnt), err
+	case ag.Name == "sum" || ag.Name == "total":
+		e, err := sampling.Sum(a.x.Ctx, weights(val), orc, budget, o)
+		return shift(e, dsum), err
+	}
+	// AVG: the ratio estimator over the undecided rows; rows decided true
+	// (an OR with a structured predicate) are folded in conservatively.
+	p := weights(val)
+	e, err := sampling.Avg(a.x.Ctx, p, orc, budget, o)
+	if err != nil || dcnt == 0 {
+		return e, err
+	}
+	c, err := sampling.Count(a.x.Ctx, pop, orc, budget, o)
+	if err != nil {
+		return e, err
+	}
+	mix := func(avg, cnt float64) float64 {
+		if math.IsNaN(avg) || cnt <= 0 {
+			return dsum / dcnt
+		}
+		return (dsum + avg*cnt) / (dcnt + cnt)
+	}
+	lo := math.Min(mix(e.Low, c.Low), mix(e.Low, c.High))
+	hi := math.Max(mix(e.High, c.Low), mix(e.High, c.High))
+	return sampling.Estimate{Value: mix(e.Value, c.Value), Low: lo, High: hi, Judged: max(e.Judged, c.Judged), Strategy: e.Strategy}, nil
+}
+
+// atomGroup is the phrases of a condition that read the same columns:
+// they are answered together, one call per row.
+type atomGroup struct {
+	refs  []planner.ColRef
+	preds []*planner.NLExpr
+	exts  []*planner.NLExpr
+}
+
+// groupAtoms groups phrases by the columns they read.
+func groupAtoms(atoms []*planner.NLExpr) []*atomGroup {
+	var groups []*atomGroup
+	byKey := map[string]*atomGroup{}
+	for _, a := range atoms {
+		k := contextKey(a.Context)
+		g := byKey[k]
+		if g == nil {
+			g = &atomGroup{refs: a.Context}
+			byKey[k] = g
+			groups = append(groups, g)
+		}
+		if a.T == planner.TBool && a.Cast == "" {
+			g.preds = append(g.preds, a)
+		} else {
+			g.exts = append(g.exts, a)
+		}
+	}
+	return groups
+}
+
+// plan is how many rows the model would judge to answer the group's
+// phrases for rows (after de-duplication and the cache).
+func (g *atomGroup) plan(m Model, rows []llm.Row) (int, error) {
+	n := 0
+	if len(g.preds) > 0 {
+		c, err := m.PlanJudge(texts(g.preds), rows)
+		if err != nil {
+			return 0, err
+		}
+		n = c
+	}
+	if len(g.exts) > 0 {
+		c, err := m.PlanExtract(attrsOf(g.exts), rows)
+		if err != nil {
+			return 0, err
+		}
+		n = max(n, c)
+	}
+	return n, nil
+}

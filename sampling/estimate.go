@@ -1,0 +1,696 @@
+package sampling
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/uqe-dev/uqe/errs"
+)
+
+// plan is what a strategy name means.
+type plan struct {
+	strata string // "none", "kmeans10", "kmeansb8", "prior", "auto"
+	neyman bool   // Neyman allocation after a proportional pilot
+	proxy  bool   // cross-fitted difference estimator
+}
+
+var plans = map[string]plan{
+	"exact":         {strata: "none"},
+	"uniform":       {strata: "none"},
+	"stratified":    {strata: "kmeans10"},
+	"stratified-b8": {strata: "kmeansb8"},
+	"neyman":        {strata: "kmeans10", neyman: true},
+	"prior-neyman":  {strata: "prior", neyman: true},
+	"ppi":           {strata: "none", proxy: true},
+	"auto":          {strata: "auto", neyman: true, proxy: true},
+}
+
+// Strategies lists the estimator strategies by name (see the package
+// documentation).
+func Strategies() []string {
+	return []string{"exact", "uniform", "stratified", "stratified-b8", "neyman", "prior-neyman", "ppi", "auto"}
+}
+
+// clusterSeed seeds the population-level k-means, so that a clustering is
+// a property of the population (cacheable like an index), not of a query.
+const clusterSeed = 0x5eed
+
+// designFor returns the stratification a plan asks for at this budget.
+func (p *Population) designFor(strata string, budget int) (*design, error) {
+	hasEmb := p.Emb != nil && len(p.Emb) == p.N && p.N > 0
+	hasPrior := p.Prior != nil && len(p.Prior) == p.N
+	km := func(k int) *design {
+		k = max(1, min(k, budget/2, p.N))
+		if k == 1 {
+			return p.getDesign("none", nil)
+		}
+		return p.getDesign(fmt.Sprintf("kmeans:%d", k), func() ([]int32, int) {
+			return kmeans(p.Emb, k, clusterSeed), k
+		})
+	}
+	b8 := max(2, min(budget/8, 32))
+	switch strata {
+	case "none":
+		return p.getDesign("none", nil), nil
+	case "kmeans10", "kmeansb8":
+		if !hasEmb {
+			return nil, errs.New(errs.Unsupported, "sampling: this strategy needs row embeddings")
+		}
+		if strata == "kmeans10" {
+			return km(10), nil
+		}
+		return km(b8), nil
+	case "prior":
+		if !hasPrior {
+			return nil, errs.New(errs.Unsupported, "sampling: this strategy needs a prior score per row")
+		}
+		if budget < 10 {
+			return p.getDesign("none", nil), nil
+		}
+		return p.getDesign("prior", p.priorStrata), nil
+	case "auto":
+		switch {
+		case hasPrior && budget >= 10:
+			return p.getDesign("prior", p.priorStrata), nil
+		case hasEmb:
+			return km(b8), nil
+		}
+		return p.getDesign("none", nil), nil
+	}
+	return nil, errs.New(errs.Internal, "sampling: unknown strata %q", strata)
+}
+
+// sampler draws rows stratum by stratum without replacement and records
+// the oracle's answers.
+type sampler struct {
+	p     *Population
+	d     *design
+	rng   *rand.Rand
+	swap  []map[int]int32 // sparse Fisher-Yates state per stratum
+	taken []int
+	rows  []int   // judged rows, in order
+	strat []int   // stratum of each judged row
+	pos   [][]int // per stratum: indexes into rows
+	y     []bool
+}
+
+func newSampler(p *Population, d *design, seed uint64) *sampler {
+	h := d.H()
+	return &sampler{p: p, d: d, rng: newRand(seed, 0x73616d70), swap: make([]map[int]int32, h),
+		taken: make([]int, h), pos: make([][]int, h)}
+}
+
+// draw returns m more rows of stratum h (sparse Fisher-Yates).
+func (s *sampler) draw(h, m int) []int {
+	mem := s.d.members[h]
+	n := len(mem)
+	if s.swap[h] == nil {
+		s.swap[h] = map[int]int32{}
+	}
+	sw := s.swap[h]
+	at := func(j int) int32 {
+		if v, ok := sw[j]; ok {
+			return v
+		}
+		return mem[j]
+	}
+	out := make([]int, 0, m)
+	for c := 0; c < m && s.taken[h] < n; c++ {
+		i := s.taken[h]
+		j := i + s.rng.IntN(n-i)
+		vi, vj := at(i), at(j)
+		sw[j] = vi
+		sw[i] = vj
+		out = append(out, int(vj))
+		s.taken[h]++
+	}
+	return out
+}
+
+// judge asks the oracle about rows (all from stratum h lists) and records
+// the answers.
+func (s *sampler) judge(ctx context.Context, oracle Oracle, rows []int, strat []int) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ys, err := oracle(ctx, rows)
+	if err != nil {
+		return err
+	}
+	if len(ys) != len(rows) {
+		return errs.New(errs.Internal, "sampling: oracle returned %d verdicts for %d rows", len(ys), len(rows))
+	}
+	for k, r := range rows {
+		s.pos[strat[k]] = append(s.pos[strat[k]], len(s.rows))
+		s.rows = append(s.rows, r)
+		s.strat = append(s.strat, strat[k])
+		s.y = append(s.y, ys[k])
+	}
+	return nil
+}
+
+// allocate returns cumulative per-stratum sample sizes summing to m (or to
+// the population if smaller), proportional to w, never below cur (rows
+// already drawn) nor below lo, never above the stratum sizes.
+func allocate(m int, w []float64, cur, lo, capN []int) []int {
+	H := len(w)
+	out := make([]int, H)
+	floor := make([]int, H)
+	total := 0
+	for h := range w {
+		floor[h] = max(cur[h], min(lo[h], capN[h]))
+		total += capN[h]
+	}
+	m = min(m, total)
+	fixed := make([]bool, H)
+	x := make([]float64, H)
+	for iter := 0; iter <= H; iter++ {
+		rem := float64(m)
+		sw := 0.0
+		free := 0
+		for h := range w {
+			if fixed[h] {
+				rem -= float64(out[h])
+			} else {
+				sw += w[h]
+				free++
+			}
+		}
+		if free == 0 {
+			break
+		}
+		changed := false
+		for h := range w {
+			if fixed[h] {
+				continue
+			}
+			if sw > 0 {
+				x[h] = rem * w[h] / sw
+			} else {
+				x[h] = rem / float64(free)
+			}
+			if x[h] < float64(floor[h]) {
+				out[h], fixed[h], changed = floor[h], true, true
+			} else if x[h] > float64(capN[h]) {
+				out[h], fixed[h], changed = capN[h], true, true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	// round the free strata by largest remainder
+	sum := 0
+	type fr struct {
+		h int
+		f float64
+	}
+	var frs []fr
+	for h := range w {
+		if !fixed[h] {
+			out[h] = int(math.Floor(x[h]))
+			frs = append(frs, fr{h, x[h] - math.Floor(x[h])})
+		}
+		sum += out[h]
+	}
+	slices.SortStableFunc(frs, func(a, b fr) int {
+		switch {
+		case a.f > b.f:
+			return -1
+		case a.f < b.f:
+			return 1
+		}
+		return a.h - b.h
+	})
+	for k := 0; sum < m && k < len(frs); k++ {
+		if h := frs[k].h; out[h] < capN[h] {
+			out[h]++
+			sum++
+		}
+	}
+	// any shortfall (caps) goes to strata with room, in order
+	for h := 0; sum < m && h < H; h++ {
+		for out[h] < capN[h] && sum < m {
+			out[h]++
+			sum++
+		}
+	}
+	// any excess (floors above a proportional share) comes off the largest
+	// strata above their floors
+	for sum > m {
+		best := -1
+		for h := range out {
+			if out[h] > floor[h] && (best < 0 || out[h] > out[best]) {
+				best = h
+			}
+		}
+		if best < 0 {
+			break
+		}
+		out[best]--
+		sum--
+	}
+	return out
+}
+
+// resp is a per-judged-row response vector.
+type resp []float64
+
+// fit is the outcome of the estimator for one response: the total, and the
+// per-row residuals whose stratified variance is the estimator's variance.
+type fit struct {
+	total float64
+	resid []float64
+}
+
+// estimateTotals runs the (difference) estimator for each response over
+// the current sample.
+func (s *sampler) estimateTotals(rs []resp, useProxy bool) []fit {
+	H := s.d.H()
+	var g [][]float64
+	var pop [][]float64
+	if useProxy {
+		g, pop = s.proxy(rs)
+	}
+	out := make([]fit, len(rs))
+	for r, y := range rs {
+		beta := 0.0
+		if g != nil {
+			// pooled within-stratum regression of y on g
+			var sxy, sxx float64
+			for h := 0; h < H; h++ {
+				ps := s.pos[h]
+				if len(ps) < 2 {
+					continue
+				}
+				var my, mg float64
+				for _, i := range ps {
+					my += y[i]
+					mg += g[r][i]
+				}
+				my /= float64(len(ps))
+				mg /= float64(len(ps))
+				for _, i := range ps {
+					sxy += (y[i] - my) * (g[r][i] - mg)
+					sxx += (g[r][i] - mg) * (g[r][i] - mg)
+				}
+			}
+			if sxx > 1e-12 {
+				beta = math.Min(math.Max(sxy/sxx, 0), 1.5)
+			}
+		}
+		e := make([]float64, len(y))
+		t := 0.0
+		for h := 0; h < H; h++ {
+			ps := s.pos[h]
+			Nh := float64(len(s.d.members[h]))
+			if len(ps) == 0 {
+				continue
+			}
+			var me float64
+			for _, i := range ps {
+				e[i] = y[i]
+				if beta != 0 {
+					e[i] -= beta * g[r][i]
+				}
+				me += e[i]
+			}
+			me /= float64(len(ps))
+			t += Nh * me
+			if beta != 0 {
+				t += beta * pop[r][h]
+			}
+		}
+		out[r] = fit{total: t, resid: e}
+	}
+	return out
+}
+
+// variance is the stratified variance of a total estimated from per-row
+// residuals e (with the finite-population correction). A stratum with one
+// judged row borrows the pooled within-stratum variance.
+func (s *sampler) variance(e []float64) float64 { return s.varianceFloor(e, nil, 0) }
+
+// varianceFloor is variance with, when y (binary responses) is given, the
+// variance of each stratum whose sample saw no true row (or only true rows)
+// at least share × the binomial variance of its rate smoothed towards the
+// pooled rate by one pseudo-observation: such a stratum still contributes,
+// which keeps the interval honest when true rows are few.
+func (s *sampler) varianceFloor(e, y []float64, share float64) float64 {
+	H := s.d.H()
+	var pool float64
+	if y != nil {
+		for _, v := range y {
+			pool += v
+		}
+		pool = (pool + 0.5) / (float64(len(y)) + 1)
+	}
+	vars := make([]float64, H)
+	var pooledSS float64
+	var pooledDF int
+	for h := 0; h < H; h++ {
+		ps := s.pos[h]
+		if len(ps) < 2 {
+			vars[h] = -1
+			continue
+		}
+		var m float64
+		for _, i := range ps {
+			m += e[i]
+		}
+		m /= float64(len(ps))
+		var ss float64
+		for _, i := range ps {
+			ss += (e[i] - m) * (e[i] - m)
+		}
+		vars[h] = ss / float64(len(ps)-1)
+		pooledSS += ss
+		pooledDF += len(ps) - 1
+	}
+	pooled := 0.0
+	if pooledDF > 0 {
+		pooled = pooledSS / float64(pooledDF)
+	}
+	v := 0.0
+	for h := 0; h < H; h++ {
+		nh := float64(len(s.pos[h]))
+		Nh := float64(len(s.d.members[h]))
+		if nh == 0 || nh >= Nh {
+			continue
+		}
+		sv := vars[h]
+		if sv < 0 {
+			sv = pooled
+		}
+		if y != nil {
+			var x float64
+			for _, i := range s.pos[h] {
+				x += y[i]
+			}
+			if x == 0 || x == nh { // a degenerate stratum sample
+				const a = 1.0
+				ph := (x + a*pool) / (nh + a)
+				sv = math.Max(sv, share*ph*(1-ph)*nh/math.Max(nh-1, 1))
+			}
+		}
+		v += Nh * Nh * (1 - nh/Nh) * sv / nh
+	}
+	return v
+}
+
+// neymanWeights returns allocation weights N_h·(0.5·S_h + 0.5·S̄) from the
+// sample so far, with each stratum's variance of y smoothed towards the
+// pooled variance by eight pseudo-observations (so a stratum whose pilot saw
+// no true row keeps a share).
+func (s *sampler) neymanWeights(y []float64) []float64 {
+	H := s.d.H()
+	var m float64
+	for _, v := range y {
+		m += v
+	}
+	n := float64(len(y))
+	if n == 0 {
+		return s.propWeights()
+	}
+	m /= n
+	var pv float64
+	for _, v := range y {
+		pv += (v - m) * (v - m)
+	}
+	pv /= math.Max(n-1, 1)
+	const a = 8.0
+	S := make([]float64, H)
+	var sbar, N float64
+	for h := 0; h < H; h++ {
+		ps := s.pos[h]
+		var mh, ss float64
+		for _, i := range ps {
+			mh += y[i]
+		}
+		if len(ps) > 0 {
+			mh /= float64(len(ps))
+		}
+		for _, i := range ps {
+			ss += (y[i] - mh) * (y[i] - mh)
+		}
+		S[h] = math.Sqrt((ss + a*pv) / (math.Max(float64(len(ps))-1, 0) + a))
+		Nh := float64(len(s.d.members[h]))
+		sbar += Nh * S[h]
+		N += Nh
+	}
+	sbar /= N
+	w := make([]float64, H)
+	for h := range w {
+		w[h] = float64(len(s.d.members[h])) * (0.5*S[h] + 0.5*sbar)
+	}
+	return w
+}
+
+func (s *sampler) propWeights() []float64 {
+	w := make([]float64, s.d.H())
+	for h := range w {
+		w[h] = float64(len(s.d.members[h]))
+	}
+	return w
+}
+
+// countFloorProxy is the share of the smoothed binomial variance kept as a
+// floor under the difference estimator's residual variance.
+const countFloorProxy = 0.5
+
+type aggKind int
+
+const (
+	aggCount aggKind = iota
+	aggSum
+	aggAvg
+)
+
+// EstimateCount estimates how many rows of p the oracle would judge true,
+// judging at most budget rows, with a conf (e.g. 0.95) interval. strategy
+// "" means "auto". progress, if not nil, receives the running estimate
+// after every sampling round.
+func EstimateCount(ctx context.Context, p *Population, oracle Oracle, budget int, strategy string, conf float64, seed uint64, progress func(Estimate)) (Estimate, error) {
+	return Count(ctx, p, oracle, budget, Options{Strategy: strategy, Conf: conf, Seed: seed, Progress: progress})
+}
+
+// EstimateSum estimates the sum of p.Weight over the rows the oracle would
+// judge true.
+func EstimateSum(ctx context.Context, p *Population, oracle Oracle, budget int, strategy string, conf float64, seed uint64, progress func(Estimate)) (Estimate, error) {
+	return Sum(ctx, p, oracle, budget, Options{Strategy: strategy, Conf: conf, Seed: seed, Progress: progress})
+}
+
+// EstimateAvg estimates the average of p.Weight over the rows the oracle
+// would judge true (a ratio estimator). Value is NaN when no judged row is
+// true.
+func EstimateAvg(ctx context.Context, p *Population, oracle Oracle, budget int, strategy string, conf float64, seed uint64, progress func(Estimate)) (Estimate, error) {
+	return Avg(ctx, p, oracle, budget, Options{Strategy: strategy, Conf: conf, Seed: seed, Progress: progress})
+}
+
+// Count is EstimateCount with Options (online aggregation: TargetRelErr,
+// Rounds).
+func Count(ctx context.Context, p *Population, oracle Oracle, budget int, o Options) (Estimate, error) {
+	return estimate(ctx, p, oracle, budget, aggCount, o)
+}
+
+// Sum is EstimateSum with Options.
+func Sum(ctx context.Context, p *Population, oracle Oracle, budget int, o Options) (Estimate, error) {
+	return estimate(ctx, p, oracle, budget, aggSum, o)
+}
+
+// Avg is EstimateAvg with Options.
+func Avg(ctx context.Context, p *Population, oracle Oracle, budget int, o Options) (Estimate, error) {
+	return estimate(ctx, p, oracle, budget, aggAvg, o)
+}
+
+func estimate(ctx context.Context, p *Population, oracle Oracle, budget int, kind aggKind, o Options) (Estimate, error) {
+	if p == nil || p.N < 0 || oracle == nil {
+		return Estimate{}, errs.New(errs.Usage, "sampling: no population or oracle")
+	}
+	if budget < 0 {
+		return Estimate{}, errs.New(errs.Usage, "sampling: negative budget %d", budget)
+	}
+	if kind != aggCount && len(p.Weight) != p.N {
+		return Estimate{}, errs.New(errs.Usage, "sampling: SUM/AVG need a weight per row")
+	}
+	name := o.Strategy
+	if name == "" {
+		name = "auto"
+	}
+	pl, ok := plans[name]
+	if !ok {
+		return Estimate{}, errs.New(errs.Usage, "sampling: unknown strategy %q (want one of %v)", name, Strategies())
+	}
+	exact := budget >= p.N
+	if name == "exact" && !exact {
+		return Estimate{}, errs.New(errs.BudgetExceeded, "sampling: the exact answer needs %d rows judged, over the budget of %d", p.N, budget)
+	}
+	if p.N == 0 {
+		e := Estimate{Exact: true, Strategy: "exact"}
+		if kind == aggAvg {
+			e.Value, e.Low, e.High = math.NaN(), math.NaN(), math.NaN()
+		}
+		return e, nil
+	}
+	var d *design
+	var err error
+	if exact {
+		pl = plans["uniform"]
+		name = "exact"
+		budget = p.N
+		d = p.getDesign("none", nil)
+	} else {
+		d, err = p.designFor(pl.strata, budget)
+		if err != nil {
+			return Estimate{}, err
+		}
+	}
+	s := newSampler(p, d, o.Seed)
+	z := zFor(o.conf())
+	R := o.rounds()
+	H := d.H()
+	capN := make([]int, H)
+	lo := make([]int, H)
+	for h := range capN {
+		capN[h] = len(d.members[h])
+		if H > 1 {
+			lo[h] = min(2, budget/(2*H))
+		}
+	}
+	// cumulative targets
+	targets := make([]int, R)
+	first := 0
+	if pl.neyman && R > 1 {
+		first = max(int(0.5*float64(budget)), 2*H)
+	}
+	for r := 0; r < R; r++ {
+		t := budget * (r + 1) / R
+		if pl.neyman && R > 1 {
+			t = first + (budget-first)*r/(R-1)
+		}
+		targets[r] = min(t, budget)
+	}
+	var last Estimate
+	have := false
+	for r := 0; r < R; r++ {
+		if err := ctx.Err(); err != nil {
+			if have {
+				last.Partial = true
+				return last, nil
+			}
+			return Estimate{}, errs.Wrap(err, errs.Cancelled, "sampling: %v", err)
+		}
+		var w []float64
+		if pl.neyman && r > 0 {
+			w = s.neymanWeights(s.responses(kind)[0])
+		} else {
+			w = s.propWeights()
+		}
+		alloc := allocate(targets[r], w, s.taken, lo, capN)
+		var rows, strat []int
+		for h := range alloc {
+			for _, row := range s.draw(h, alloc[h]-s.taken[h]) {
+				rows = append(rows, row)
+				strat = append(strat, h)
+			}
+		}
+		if err := s.judge(ctx, oracle, rows, strat); err != nil {
+			if ctx.Err() != nil && have {
+				last.Partial = true
+				return last, nil
+			}
+			if ctx.Err() != nil {
+				return Estimate{}, errs.Wrap(err, errs.Cancelled, "sampling: %v", err)
+			}
+			return Estimate{}, err
+		}
+		final := r == R-1 || len(s.rows) >= budget
+		useProxy := pl.proxy && (final || o.Progress != nil || o.TargetRelErr > 0)
+		last = s.result(kind, useProxy, z)
+		last.Strategy = name
+		have = true
+		if o.Progress != nil && !final {
+			o.Progress(last)
+		}
+		if final {
+			break
+		}
+		if o.TargetRelErr > 0 && !math.IsNaN(last.Value) && last.Value != 0 &&
+			(last.High-last.Low)/2 <= o.TargetRelErr*math.Abs(last.Value) {
+			break
+		}
+	}
+	if len(s.rows) == p.N {
+		last.Exact = true
+		last.Low, last.High = last.Value, last.Value
+	}
+	if o.Progress != nil {
+		o.Progress(last)
+	}
+	return last, nil
+}
+
+// responses returns the per-row responses of the aggregate: y for COUNT,
+// y·w for SUM, both for AVG.
+func (s *sampler) responses(kind aggKind) []resp {
+	y := make(resp, len(s.rows))
+	for i, b := range s.y {
+		if b {
+			y[i] = 1
+		}
+	}
+	if kind == aggCount {
+		return []resp{y}
+	}
+	z := make(resp, len(s.rows))
+	for i, r := range s.rows {
+		z[i] = y[i] * s.p.Weight[r]
+	}
+	if kind == aggSum {
+		return []resp{z}
+	}
+	return []resp{z, y}
+}
+
+// result computes the estimate of the aggregate from the sample so far.
+func (s *sampler) result(kind aggKind, useProxy bool, z float64) Estimate {
+	rs := s.responses(kind)
+	fits := s.estimateTotals(rs, useProxy)
+	est := Estimate{Judged: len(s.rows)}
+	switch kind {
+	case aggCount:
+		pos := 0
+		for _, b := range s.y {
+			if b {
+				pos++
+			}
+		}
+		floor := 1.0
+		if useProxy {
+			floor = countFloorProxy
+		}
+		v := s.varianceFloor(fits[0].resid, rs[0], floor)
+		est.Value, est.Low, est.High = countInterval(fits[0].total, v, s.p.N, len(s.rows), pos, len(s.rows)-pos, z)
+	case aggSum:
+		t := fits[0].total
+		h := z * math.Sqrt(s.variance(fits[0].resid))
+		est.Value, est.Low, est.High = t, t-h, t+h
+	case aggAvg:
+		tz, ty := fits[0].total, fits[1].total
+		if ty <= 0 {
+			est.Value, est.Low, est.High = math.NaN(), math.NaN(), math.NaN()
+			break
+		}
+		R := tz / ty
+		u := make([]float64, len(s.rows))
+		for i := range u {
+			u[i] = fits[0].resid[i] - R*fits[1].resid[i]
+		}
+		h := z * math.Sqrt(s.variance(u)) / ty
+		est.Value, est.Low, est.High = R, R-h, R+h
+	}
+	return est
+}

@@ -1,0 +1,288 @@
+package sampling
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/uqe-dev/uqe/errs"
+)
+
+// synth builds a synthetic population of n rows in 8 clusters of 16-d unit
+// embeddings, with a noisy prior; truth marks rows true at rate about rate,
+// concentrated (but not only) in cluster 0.
+func synth(n int, rate float64, seed uint64) (*Population, []bool) {
+	rng := rand.New(rand.NewPCG(seed, 99))
+	const d, k = 16, 8
+	cent := make([][]float64, k)
+	for c := range cent {
+		cent[c] = make([]float64, d)
+		for j := range cent[c] {
+			cent[c][j] = rng.NormFloat64()
+		}
+	}
+	emb := make([][]float32, n)
+	prior := make([]float64, n)
+	truth := make([]bool, n)
+	for i := range emb {
+		c := rng.IntN(k)
+		v := make([]float32, d)
+		var s float64
+		for j := range v {
+			x := cent[c][j] + 0.7*rng.NormFloat64()
+			v[j] = float32(x)
+			s += x * x
+		}
+		for j := range v {
+			v[j] /= float32(math.Sqrt(s))
+		}
+		emb[i] = v
+		pc := rate * 0.3
+		if c == 0 {
+			pc = math.Min(rate*0.7*k+pc, 1)
+		}
+		truth[i] = rng.Float64() < pc
+		prior[i] = float64(v[0]) + 0.3*rng.NormFloat64()
+		if truth[i] {
+			prior[i] += 0.5
+		}
+	}
+	return &Population{N: n, Emb: emb, Prior: prior}, truth
+}
+
+type recOracle struct {
+	truth []bool
+	seen  map[int]bool
+	dup   int
+}
+
+func (o *recOracle) judge(_ context.Context, rows []int) ([]bool, error) {
+	out := make([]bool, len(rows))
+	for k, r := range rows {
+		if o.seen[r] {
+			o.dup++
+		}
+		o.seen[r] = true
+		out[k] = o.truth[r]
+	}
+	return out, nil
+}
+
+func newOracle(t []bool) *recOracle { return &recOracle{truth: t, seen: map[int]bool{}} }
+
+func count(t []bool) int {
+	n := 0
+	for _, b := range t {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+// TestCoverage: 95% intervals cover the truth on about 95% of seeds, for a
+// rare and a common predicate, for every strategy (loose bounds: 200 seeds
+// give a standard error of about 1.5 points).
+func TestCoverage(t *testing.T) {
+	cases := []struct {
+		name string
+		rate float64
+	}{{"rare", 0.02}, {"common", 0.2}}
+	for _, c := range cases {
+		pop, truth := synth(5000, c.rate, 1)
+		tr := float64(count(truth))
+		for _, s := range []string{"uniform", "stratified", "neyman", "prior-neyman", "ppi", "auto"} {
+			const seeds = 200
+			cov := 0
+			for seed := 0; seed < seeds; seed++ {
+				o := newOracle(truth)
+				e, err := EstimateCount(context.Background(), pop, o.judge, 128, s, 0.95, uint64(seed), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if e.Low <= tr && tr <= e.High {
+					cov++
+				}
+			}
+			got := float64(cov) / seeds
+			if got < 0.90 || got > 0.99 {
+				t.Errorf("%s %s: coverage %.3f, want about 0.95", c.name, s, got)
+			}
+		}
+	}
+}
+
+func TestBudgetAndDistinctRows(t *testing.T) {
+	pop, truth := synth(3000, 0.05, 2)
+	for _, s := range Strategies() {
+		if s == "exact" {
+			continue
+		}
+		for _, b := range []int{1, 7, 32, 100, 333} {
+			o := newOracle(truth)
+			e, err := EstimateCount(context.Background(), pop, o.judge, b, s, 0.95, 3, nil)
+			if err != nil {
+				t.Fatalf("%s B=%d: %v", s, b, err)
+			}
+			if len(o.seen) > b || o.dup != 0 || e.Judged != len(o.seen) {
+				t.Errorf("%s B=%d: judged %d distinct (reported %d), %d twice", s, b, len(o.seen), e.Judged, o.dup)
+			}
+		}
+	}
+	for _, s := range []string{"auto", "paper", "scan", "uniform"} {
+		o := newOracle(truth)
+		found, judged, _, err := SearchWith(context.Background(), pop, o.judge, 20, 100, SearchOptions{Strategy: s, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if judged > 100 || len(o.seen) != judged || o.dup != 0 {
+			t.Errorf("search %s: judged %d (%d distinct, %d twice)", s, judged, len(o.seen), o.dup)
+		}
+		for _, r := range found {
+			if !truth[r] {
+				t.Errorf("search %s returned row %d, which the oracle judged false", s, r)
+			}
+		}
+	}
+	labels := make([]string, pop.N)
+	for i := range labels {
+		labels[i] = []string{"a", "b", "c"}[i%3]
+	}
+	seen := map[int]bool{}
+	lo := func(_ context.Context, rows []int) ([]string, error) {
+		out := make([]string, len(rows))
+		for k, r := range rows {
+			seen[r] = true
+			out[k] = labels[r]
+		}
+		return out, nil
+	}
+	res, err := GroupDistribution(context.Background(), pop, lo, 90, Options{Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) > 90 || res.Judged != len(seen) {
+		t.Errorf("group: judged %d (reported %d)", len(seen), res.Judged)
+	}
+}
+
+func TestDeterminism(t *testing.T) {
+	pop1, truth := synth(4000, 0.03, 5)
+	pop2, _ := synth(4000, 0.03, 5)
+	for _, s := range []string{"uniform", "stratified", "auto"} {
+		a, _ := EstimateCount(context.Background(), pop1, newOracle(truth).judge, 150, s, 0.95, 42, nil)
+		b, _ := EstimateCount(context.Background(), pop2, newOracle(truth).judge, 150, s, 0.95, 42, nil)
+		if a != b {
+			t.Errorf("%s: %+v vs %+v", s, a, b)
+		}
+	}
+	f1, _, _, _ := Search(context.Background(), pop1, newOracle(truth).judge, 10, 100, 9)
+	f2, _, _, _ := Search(context.Background(), pop2, newOracle(truth).judge, 10, 100, 9)
+	if len(f1) != len(f2) {
+		t.Fatalf("search: %v vs %v", f1, f2)
+	}
+	for i := range f1 {
+		if f1[i] != f2[i] {
+			t.Fatalf("search: %v vs %v", f1, f2)
+		}
+	}
+}
+
+func TestExactWhenBudgetCoversAll(t *testing.T) {
+	pop, truth := synth(500, 0.1, 6)
+	for _, s := range []string{"exact", "uniform", "auto"} {
+		o := newOracle(truth)
+		e, err := EstimateCount(context.Background(), pop, o.judge, 500, s, 0.95, 1, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := float64(count(truth))
+		if !e.Exact || e.Value != want || e.Low != want || e.High != want || e.Judged != 500 {
+			t.Errorf("%s: %+v, want exact %v", s, e, want)
+		}
+	}
+	_, err := EstimateCount(context.Background(), pop, newOracle(truth).judge, 499, "exact", 0.95, 1, nil)
+	if errs.CodeOf(err) != errs.BudgetExceeded {
+		t.Errorf("exact under budget: %v, want %s", err, errs.BudgetExceeded)
+	}
+}
+
+func TestNoPositiveGivesUpperBound(t *testing.T) {
+	pop, _ := synth(10000, 0.05, 7)
+	none := make([]bool, pop.N)
+	for _, s := range []string{"uniform", "stratified", "auto"} {
+		e, err := EstimateCount(context.Background(), pop, newOracle(none).judge, 64, s, 0.95, 1, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Value != 0 || e.Low != 0 || !(e.High > 0) || e.Exact {
+			t.Errorf("%s: %+v, want 0 with an upper bound > 0", s, e)
+		}
+	}
+}
+
+func TestOnlineAggregation(t *testing.T) {
+	pop, truth := synth(20000, 0.3, 8)
+	var seen []Estimate
+	o := newOracle(truth)
+	e, err := Count(context.Background(), pop, o.judge, 2000, Options{Seed: 1, TargetRelErr: 0.2, Progress: func(e Estimate) { seen = append(seen, e) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Judged >= 2000 || len(seen) == 0 {
+		t.Errorf("target error did not stop early: judged %d, %d progress calls", e.Judged, len(seen))
+	}
+	if (e.High-e.Low)/2 > 0.2*e.Value {
+		t.Errorf("stopped at half-width %v of %v", (e.High-e.Low)/2, e.Value)
+	}
+	// cancellation after the first round returns a partial estimate
+	ctx, cancel := context.WithCancel(context.Background())
+	calls := 0
+	cancelling := func(ctx context.Context, rows []int) ([]bool, error) {
+		calls++
+		if calls == 2 {
+			cancel()
+			return nil, ctx.Err()
+		}
+		return newOracle(truth).judge(ctx, rows)
+	}
+	e, err = Count(ctx, pop, cancelling, 400, Options{Seed: 1})
+	if err != nil || !e.Partial || e.Judged == 0 || e.Judged >= 400 {
+		t.Errorf("cancelled: %+v, %v; want a partial estimate", e, err)
+	}
+}
+
+func TestSumAvg(t *testing.T) {
+	pop, truth := synth(5000, 0.2, 9)
+	pop.Weight = make([]float64, pop.N)
+	var sum float64
+	n := 0
+	for i := range pop.Weight {
+		pop.Weight[i] = float64(i % 10)
+		if truth[i] {
+			sum += pop.Weight[i]
+			n++
+		}
+	}
+	covS, covA := 0, 0
+	for seed := 0; seed < 100; seed++ {
+		s, err := EstimateSum(context.Background(), pop, newOracle(truth).judge, 256, "auto", 0.95, uint64(seed), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := EstimateAvg(context.Background(), pop, newOracle(truth).judge, 256, "auto", 0.95, uint64(seed), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Low <= sum && sum <= s.High {
+			covS++
+		}
+		if avg := sum / float64(n); a.Low <= avg && avg <= a.High {
+			covA++
+		}
+	}
+	if covS < 85 || covA < 85 {
+		t.Errorf("coverage SUM %d%%, AVG %d%%", covS, covA)
+	}
+}

@@ -1,0 +1,349 @@
+package sampling
+
+import (
+	"context"
+	"math"
+	"slices"
+
+	"github.com/uqe-dev/uqe/errs"
+)
+
+// SearchOptions tunes Search.
+type SearchOptions struct {
+	// Strategy: "auto" (default: rank by the zero-shot prior, then judge
+	// one row at a time, re-ranking after every verdict with an online
+	// logistic regression on the embeddings, lexical features and prior),
+	// "paper" (the UQE paper: a random batch, then batches of the rows
+	// ranked highest by a logistic regression on the embeddings fitted to
+	// the verdicts so far), "scan" (rows in order), "uniform" (random
+	// order).
+	Strategy string
+	// Batch is the batch size of "paper" (default 16).
+	Batch int
+	Seed  uint64
+}
+
+// Search looks for k rows the oracle judges true, judging at most budget
+// rows (strategy "auto"). found holds only rows the oracle judged true, in
+// the order found (at most k); judged is the number of rows judged;
+// estRecall is a rough estimate of the share of all true rows found (1 when
+// every row was judged).
+func Search(ctx context.Context, p *Population, oracle Oracle, k, budget int, seed uint64) (found []int, judged int, estRecall float64, err error) {
+	return SearchWith(ctx, p, oracle, k, budget, SearchOptions{Seed: seed})
+}
+
+// logreg is a small logistic regression over the embedding, the lexical
+// features and the standardised prior, trained by per-example SGD with L2
+// weight decay on the dense part.
+type logreg struct {
+	p               *Population
+	pz              []float64
+	useEmb, useLex  bool
+	w               []float64 // embedding weights
+	wl              []float64 // lexical weights (dense over the hashed index space)
+	wp, b           float64
+	usePrior        bool
+	lr, l2, posW    float64
+	embBuf          []float64
+	lexDim          int
+	updatesSinceFit int
+}
+
+func newLogreg(p *Population, useEmb, useLex, usePrior bool) *logreg {
+	m := &logreg{p: p, lr: 0.5, l2: 1e-3, posW: 1}
+	if useEmb && p.Emb != nil {
+		m.useEmb = true
+		m.w = make([]float64, len(p.Emb[0]))
+	}
+	if useLex && p.Lex != nil {
+		m.useLex = true
+		mx := uint32(0)
+		for _, v := range p.Lex {
+			for _, i := range v.Idx {
+				mx = max(mx, i)
+			}
+		}
+		m.wl = make([]float64, int(mx)+1)
+	}
+	if usePrior && p.Prior != nil {
+		m.usePrior = true
+		m.pz = p.priorZ()
+		m.wp = 1
+	}
+	return m
+}
+
+func (m *logreg) score(i int) float64 {
+	t := m.b
+	if m.usePrior {
+		t += m.wp * m.pz[i]
+	}
+	if m.useEmb {
+		t += dot32(m.p.Emb[i], m.w)
+	}
+	if m.useLex {
+		v := m.p.Lex[i]
+		for k, j := range v.Idx {
+			t += float64(v.Val[k]) * m.wl[j]
+		}
+	}
+	return t
+}
+
+// step is one SGD update on row i with label y.
+func (m *logreg) step(i int, y bool) {
+	t := 0.0
+	wt := 1.0
+	if y {
+		t = 1
+		wt = m.posW
+	}
+	g := (sigmoid(m.score(i)) - t) * wt * m.lr
+	m.b -= g
+	if m.usePrior {
+		m.wp -= g * m.pz[i]
+	}
+	if m.useEmb {
+		dec := 1 - m.lr*m.l2
+		for j, x := range m.p.Emb[i] {
+			m.w[j] = m.w[j]*dec - g*float64(x)
+		}
+	}
+	if m.useLex {
+		v := m.p.Lex[i]
+		for k, j := range v.Idx {
+			m.wl[j] -= g * float64(v.Val[k])
+		}
+	}
+}
+
+// train runs epochs of SGD over the labelled rows in a seeded order, with
+// positives weighted by sqrt(#neg/#pos) (at most 5).
+func (m *logreg) train(rows []int, ys []bool, epochs int, s *sampler) {
+	pos := 0
+	for _, y := range ys {
+		if y {
+			pos++
+		}
+	}
+	if pos > 0 {
+		m.posW = math.Min(math.Sqrt(float64(len(ys)-pos)/float64(pos)), 5)
+		m.posW = math.Max(m.posW, 1)
+	}
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	for e := 0; e < epochs; e++ {
+		s.rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
+		for _, o := range order {
+			m.step(rows[o], ys[o])
+		}
+	}
+}
+
+// SearchWith is Search with options.
+func SearchWith(ctx context.Context, p *Population, oracle Oracle, k, budget int, o SearchOptions) (found []int, judged int, estRecall float64, err error) {
+	if p == nil || oracle == nil {
+		return nil, 0, 0, errs.New(errs.Usage, "sampling: no population or oracle")
+	}
+	if k <= 0 || budget <= 0 || p.N == 0 {
+		return nil, 0, 0, nil
+	}
+	strategy := o.Strategy
+	if strategy == "" {
+		strategy = "auto"
+	}
+	budget = min(budget, p.N)
+	s := newSampler(p, p.getDesign("none", nil), o.Seed)
+	done := make([]bool, p.N)
+	var rows []int
+	var ys []bool
+	judge := func(batch []int) error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return errs.Wrap(err, errs.Cancelled, "sampling: %v", err)
+		}
+		v, err := oracle(ctx, batch)
+		if err != nil {
+			return err
+		}
+		if len(v) != len(batch) {
+			return errs.New(errs.Internal, "sampling: oracle returned %d verdicts for %d rows", len(v), len(batch))
+		}
+		for i, r := range batch {
+			done[r] = true
+			rows = append(rows, r)
+			ys = append(ys, v[i])
+			if v[i] && len(found) < k {
+				found = append(found, r)
+			}
+		}
+		return nil
+	}
+	var model *logreg
+	switch strategy {
+	case "scan", "uniform":
+		order := s.draw(0, 0)
+		if strategy == "uniform" {
+			order = s.draw(0, budget)
+		} else {
+			order = make([]int, budget)
+			for i := range order {
+				order[i] = i
+			}
+		}
+		const chunk = 16
+		for at := 0; at < len(order) && len(found) < k; at += chunk {
+			if err := judge(order[at:min(at+chunk, len(order))]); err != nil {
+				return found, len(rows), 0, err
+			}
+		}
+	case "paper":
+		bs := o.Batch
+		if bs <= 0 {
+			bs = 16
+		}
+		if p.Emb == nil {
+			return nil, 0, 0, errs.New(errs.Unsupported, "sampling: search strategy paper needs row embeddings")
+		}
+		for len(rows) < budget && len(found) < k {
+			m := min(bs, budget-len(rows))
+			var batch []int
+			pos := 0
+			for _, y := range ys {
+				if y {
+					pos++
+				}
+			}
+			if pos == 0 || pos == len(ys) {
+				for len(batch) < m {
+					b := s.draw(0, 1)
+					if len(b) == 0 {
+						break
+					}
+					if !done[b[0]] {
+						batch = append(batch, b[0])
+					}
+				}
+			} else {
+				model = newLogreg(p, true, false, false)
+				model.train(rows, ys, 20, s)
+				batch = topUnjudged(p.N, m, done, model.score)
+			}
+			if len(batch) == 0 {
+				break
+			}
+			if err := judge(batch); err != nil {
+				return found, len(rows), 0, err
+			}
+		}
+	case "auto":
+		model = newLogreg(p, true, true, true)
+		if !model.useEmb && !model.useLex && !model.usePrior {
+			// nothing to rank by: random order
+			for len(rows) < budget && len(found) < k {
+				b := s.draw(0, min(16, budget-len(rows)))
+				if err := judge(b); err != nil {
+					return found, len(rows), 0, err
+				}
+			}
+			break
+		}
+		var pool []int
+		sinceFull := 0
+		for len(rows) < budget && len(found) < k {
+			if pool == nil || sinceFull >= 16 || len(pool) < 64 {
+				pool = topUnjudged(p.N, 1024, done, model.score)
+				sinceFull = 0
+			}
+			best, bs := -1, math.Inf(-1)
+			for _, r := range pool {
+				if done[r] {
+					continue
+				}
+				if sc := model.score(r); sc > bs {
+					best, bs = r, sc
+				}
+			}
+			if best < 0 {
+				pool = nil
+				if len(rows) >= p.N {
+					break
+				}
+				continue
+			}
+			pool = slices.DeleteFunc(pool, func(r int) bool { return r == best })
+			if err := judge([]int{best}); err != nil {
+				return found, len(rows), 0, err
+			}
+			sinceFull++
+			model.train(rows, ys, 2, s)
+		}
+	default:
+		return nil, 0, 0, errs.New(errs.Usage, "sampling: unknown search strategy %q (want auto, paper, scan or uniform)", strategy)
+	}
+	return found, len(rows), searchRecall(p, model, done, ys, len(rows)), nil
+}
+
+// searchRecall estimates the share of all true rows among those found:
+// found / (found + the model's expected number of true unjudged rows), with
+// the model's intercept corrected for the positive class weight. Without a
+// model it extrapolates the rate of true rows among the judged ones.
+func searchRecall(p *Population, m *logreg, done []bool, ys []bool, judged int) float64 {
+	pos := 0
+	for _, y := range ys {
+		if y {
+			pos++
+		}
+	}
+	if judged >= p.N {
+		return 1
+	}
+	var rem float64
+	if m == nil || pos == 0 {
+		rate := (float64(pos) + 0.5) / (float64(judged) + 1)
+		rem = rate * float64(p.N-judged)
+	} else {
+		adj := math.Log(m.posW)
+		for i := 0; i < p.N; i++ {
+			if !done[i] {
+				rem += sigmoid(m.score(i) - adj)
+			}
+		}
+	}
+	if pos == 0 {
+		return 0
+	}
+	return float64(pos) / (float64(pos) + rem)
+}
+
+// topUnjudged returns the m unjudged rows of highest score (ties by row).
+func topUnjudged(n, m int, done []bool, score func(int) float64) []int {
+	type rs struct {
+		r int
+		s float64
+	}
+	all := make([]rs, 0, n)
+	for i := 0; i < n; i++ {
+		if !done[i] {
+			all = append(all, rs{i, score(i)})
+		}
+	}
+	slices.SortFunc(all, func(a, b rs) int {
+		switch {
+		case a.s > b.s:
+			return -1
+		case a.s < b.s:
+			return 1
+		}
+		return a.r - b.r
+	})
+	out := make([]int, 0, m)
+	for _, x := range all[:min(m, len(all))] {
+		out = append(out, x.r)
+	}
+	return out
+}
