@@ -444,3 +444,27 @@ func TestApproximateCount(t *testing.T) {
 		t.Errorf("strategy exact under a small budget: %v, want %s", err, errs.BudgetExceeded)
 	}
 }
+
+// TestLimitSearch checks that LIMIT k over a phrase searches: it judges far
+// fewer rows than the table has, stays within the budget, and returns only
+// rows that truly satisfy the phrase.
+func TestLimitSearch(t *testing.T) {
+	s := simDB(t, bankingDir+"/sim.json", map[string]string{"budget": "256", "embed": "hash"})
+	rows, st := mustRun(t, s, `SELECT id FROM banking WHERE "the customer lost their card or had it stolen" LIMIT 10`)
+	if len(rows) != 10 {
+		t.Fatalf("found %d rows, want 10", len(rows))
+	}
+	if st.RowsJudged > 256 || st.RowsJudged >= 13083 {
+		t.Errorf("judged %d rows", st.RowsJudged)
+	}
+	truth, _ := mustRun(t, s, `SELECT id FROM banking_labels WHERE intent = 'lost_or_stolen_card'`)
+	ok := map[string]bool{}
+	for _, r := range truth {
+		ok[r] = true
+	}
+	for _, r := range rows {
+		if !ok[r] {
+			t.Errorf("row %s returned but its label is not lost_or_stolen_card", r)
+		}
+	}
+}

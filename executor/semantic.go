@@ -394,7 +394,12 @@ func (s *semFilterOp) Next() (arrow.RecordBatch, error) {
 		}
 		defer rec.Release()
 		be := &batchEnv{x: s.x, rec: rec, lay: layout(s.in.Cols()), cols: s.in.Cols(), env: s.env}
-		pass, err := s.x.semFilter(s.n, m, be, s.n.Cond)
+		var pass []bool
+		if s.n.Limit > 0 && !s.x.ForceExact {
+			pass, err = s.x.search(s.n, m, be)
+		} else {
+			pass, err = s.x.semFilter(s.n, m, be, s.n.Cond)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -26,6 +26,7 @@ func init() {
 		{Name: "StructuredBeforeSemantic", Apply: splitSemFilters},
 		{Name: "PushFiltersAndOrderJoins", Apply: orderJoins},
 		{Name: "DecorrelateSubqueries", Apply: decorrelate},
+		{Name: "LimitIntoSemanticFilter", Apply: limitIntoSemFilter},
 		{Name: "PruneColumns", Apply: pruneColumns},
 	}
 }

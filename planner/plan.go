@@ -255,6 +255,10 @@ type SetOp struct {
 type SemFilter struct {
 	In   Node
 	Cond Expr
+	// Limit, when > 0, is how many passing rows the query needs (a LIMIT
+	// above with nothing in between that depends on all rows): the filter
+	// may search for that many instead of judging every row.
+	Limit int64
 }
 
 // SemMap extracts virtual columns from each row with the model: its output
@@ -451,7 +455,13 @@ func (n *SetOp) Describe() string {
 	}
 	return s
 }
-func (n *SemFilter) Describe() string { return "SemFilter " + ExprString(n.Cond) }
+func (n *SemFilter) Describe() string {
+	s := "SemFilter " + ExprString(n.Cond)
+	if n.Limit > 0 {
+		s += fmt.Sprintf(" limit=%d", n.Limit)
+	}
+	return s
+}
 func (n *SemMap) Describe() string {
 	var es []string
 	for _, e := range n.Exprs {
