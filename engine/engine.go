@@ -56,6 +56,8 @@ type DB struct {
 	write sync.Mutex
 	// models holds model backends, the response cache and the embedder.
 	models models
+	// stats remembers what phrases selected (see phrasestats.go).
+	stats statsStore
 }
 
 // Open returns a new, empty database.
@@ -129,6 +131,9 @@ func (db *DB) RegisterDir(dir string) error {
 type Session struct {
 	db       *DB
 	settings map[string]string
+	// underApproxAgg marks, during EXPLAIN, the semantic filters an
+	// aggregate can estimate from a sample.
+	underApproxAgg map[*planner.SemFilter]bool
 	noticed  bool
 }
 
@@ -202,6 +207,7 @@ type Result struct {
 	Plain bool
 
 	op      executor.Operator
+	db      *DB
 	exec    *executor.Exec
 	client  *llm.Client
 	start   time.Time
@@ -272,6 +278,9 @@ func (r *Result) Close() {
 	}
 	if r.client != nil {
 		r.Stats.addModel(r.client.Stats())
+	}
+	if r.exec != nil && r.db != nil {
+		r.db.phraseStore().add(r.exec.PhraseObs)
 	}
 	r.Stats.WallMS = float64(time.Since(r.start).Microseconds()) / 1000
 	if r.onClose != nil {
@@ -373,7 +382,7 @@ func (s *Session) query(ctx context.Context, q *ast.Query, args []value.Value) (
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Columns: columnsOf(n.Columns()), op: op, exec: x, client: client, schema: executor.SchemaOf(n.Columns())}, nil
+	return &Result{Columns: columnsOf(n.Columns()), op: op, db: s.db, exec: x, client: client, schema: executor.SchemaOf(n.Columns())}, nil
 }
 
 // newExec returns an execution context for a plan, with the model layer
@@ -560,6 +569,17 @@ func (s *Session) explain(ctx context.Context, st *ast.Explain, args []value.Val
 	if err != nil {
 		return nil, err
 	}
+	s.underApproxAgg = map[*planner.SemFilter]bool{}
+	var mark func(n planner.Node)
+	mark = func(n planner.Node) {
+		if a, ok := n.(*planner.Aggregate); ok && executor.Approximable(a) {
+			s.underApproxAgg[a.In.(*planner.SemFilter)] = true
+		}
+		for _, c := range n.Children() {
+			mark(c)
+		}
+	}
+	mark(n)
 	text := planner.FormatWith(n, s.semanticNote)
 	if st.Analyze {
 		x, client, err := s.newExec(ctx, n)

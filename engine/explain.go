@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/uqe-dev/uqe/llm"
@@ -23,6 +24,9 @@ func (s *Session) semanticNote(n planner.Node) string {
 		for _, a := range nlsOf(x.Cond) {
 			nl = a
 			break
+		}
+		if in >= 0 && nl != nil {
+			return s.filterNote(x, in, nl)
 		}
 	case *planner.SemMap:
 		in = planner.EstimateRows(x.In)
@@ -134,4 +138,59 @@ func (s *Session) tokensPerRow(n planner.Node, nl *planner.NLExpr) float64 {
 		return 100
 	}
 	return total / rows
+}
+
+// filterNote is EXPLAIN's note for a semantic filter: the candidate
+// strategies with their estimated rows judged, tokens, cost and expected
+// error, and which one runs and why. The selectivity comes from what the
+// phrase selected in earlier statements (remembered beside the cache), or
+// 0.5 when nothing is known.
+func (s *Session) filterNote(x *planner.SemFilter, in float64, nl *planner.NLExpr) string {
+	p, known := 0.5, "assumed"
+	if st, ok := s.db.phraseStore().get(nl.Text); ok && st.Judged >= 10 {
+		p = math.Max(float64(st.True), 0.5) / float64(st.Judged)
+		known = fmt.Sprintf("from %d rows judged before", st.Judged)
+	}
+	perRow := s.tokensPerRow(x, nl)
+	cost := func(rows float64) string {
+		tok := rows*(perRow+20) + rows*6
+		money := "unknown"
+		if b, err := s.backend(); err == nil {
+			pin, pout := b.Price()
+			money = fmt.Sprintf("$%.4f", (rows*(perRow+20)*pin+rows*6*pout)/1e6)
+		}
+		return fmt.Sprintf("est_rows_judged=%.0f est_tokens=%.0f est_cost=%s", rows, tok, money)
+	}
+	budget := float64(s.Budget())
+	lines := []string{fmt.Sprintf("rows to judge ~%.0f, selectivity ~%.2f (%s)", in, p, known)}
+	exact := "exact: " + cost(in) + " expected_error=0"
+	switch {
+	case x.Limit > 0:
+		want := float64(x.Limit)
+		scan := math.Min(in, want/p)
+		lines = append(lines, "candidates:", "  "+exact,
+			fmt.Sprintf("  search (prior, then active learning) for %d rows: %s (at most; stops at %d found)", x.Limit, cost(math.Min(in, math.Max(want, scan))), x.Limit))
+		lines = append(lines, "chosen: search, because the LIMIT needs only some of the passing rows")
+	case s.underApproxAgg[x]:
+		lines = append(lines, "candidates:", "  "+exact)
+		if budget > 0 && in > budget {
+			n := budget
+			fpc := math.Sqrt(math.Max(0, 1-n/in))
+			relErr := 1.96 * math.Sqrt((1-p)/(p*n)) * fpc
+			lines = append(lines, fmt.Sprintf("  sampled (%s): %s expected_error=±%.0f%% (95%%)", s.settings["strategy"], cost(n), 100*relErr))
+			if s.settings["strategy"] == "exact" {
+				lines = append(lines, "chosen: exact (SET strategy = exact); it exceeds the budget, so the statement fails before its first call")
+			} else {
+				lines = append(lines, fmt.Sprintf("chosen: sampled, because exact would judge ~%.0f rows and the budget is %.0f", in, budget))
+			}
+		} else {
+			lines = append(lines, "chosen: exact, because the budget covers every row")
+		}
+	default:
+		lines = append(lines, exact)
+		if budget > 0 && in > budget {
+			lines = append(lines, fmt.Sprintf("estimated rows judged exceed the budget of %.0f: the statement fails before its first call unless the budget is raised", budget))
+		}
+	}
+	return strings.Join(lines, "\n")
 }

@@ -594,3 +594,10 @@ func (g *atomGroup) plan(m Model, rows []llm.Row) (int, error) {
 	}
 	return n, nil
 }
+
+// Approximable reports whether an aggregate can be answered from a sample
+// when the budget does not cover its semantic filter (for EXPLAIN).
+func Approximable(n *planner.Aggregate) bool {
+	_, ok := approximable(n)
+	return ok
+}

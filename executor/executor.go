@@ -58,6 +58,9 @@ type Exec struct {
 	Strategies map[string]string
 	// Sem counts what semantic operators did.
 	Sem SemStats
+	// PhraseObs counts, per predicate phrase, the rows the model judged and
+	// how many it found true (the engine remembers them for later plans).
+	PhraseObs map[string][2]int64
 	// subCache memoises subquery results by outer binding.
 	subCache map[*planner.Subquery]map[string]*subResult
 }

@@ -209,9 +209,18 @@ func (x *Exec) judgeAtoms(m Model, be *batchEnv, atoms []*planner.NLExpr, need [
 			if err != nil {
 				return nil, withPos(err, c.g.preds[0])
 			}
+			if x.PhraseObs == nil {
+				x.PhraseObs = map[string][2]int64{}
+			}
 			for k, r := range need {
 				for p, a := range c.g.preds {
 					ans.vals[a][r] = value.FromBool(vs[k][p].Value)
+					o := x.PhraseObs[a.Text]
+					o[0]++
+					if vs[k][p].Value {
+						o[1]++
+					}
+					x.PhraseObs[a.Text] = o
 				}
 			}
 		}
