@@ -134,7 +134,7 @@ type Session struct {
 	// underApproxAgg marks, during EXPLAIN, the semantic filters an
 	// aggregate can estimate from a sample.
 	underApproxAgg map[*planner.SemFilter]bool
-	noticed  bool
+	noticed        bool
 }
 
 // NewSession returns a session with the DB's initial settings.
