@@ -200,6 +200,12 @@ func (s *Session) prepareExec(x *executor.Exec) (*llm.Client, error) {
 	x.ForceExact = s.settings["strategy"] == "exact"
 	x.SampleStrategy = s.settings["strategy"]
 	x.Confidence, _ = strconv.ParseFloat(s.settings["confidence"], 64)
+	x.TargetError, _ = strconv.ParseFloat(s.settings["target_error"], 64)
+	if f, ok := s.db.opts.Stderr.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			x.Progress = func(msg string) { fmt.Fprintf(f, "\r\x1b[K%s", msg) }
+		}
+	}
 	b, err := s.backend()
 	if err != nil {
 		return nil, err

@@ -352,6 +352,7 @@ func (a *approxAggOp) estimate(m Model, be *batchEnv, atoms []*planner.NLExpr, d
 	}
 	est := map[string][]sampling.Estimate{}
 	judged, used := 0, strategy
+	partial := false
 	for _, gk := range order {
 		var gneed []int
 		for _, r := range groups[gk] {
@@ -393,6 +394,7 @@ func (a *approxAggOp) estimate(m Model, be *batchEnv, atoms []*planner.NLExpr, d
 				if err != nil {
 					return nil, err
 				}
+				partial = partial || e.Partial
 				done[kindOf[j]] = e
 				judged += e.Judged
 				used = e.Strategy
@@ -401,8 +403,15 @@ func (a *approxAggOp) estimate(m Model, be *batchEnv, atoms []*planner.NLExpr, d
 		}
 		est[gk] = ests
 	}
+	if a.x.Progress != nil {
+		a.x.Progress("") // clear the progress line
+	}
 	a.x.Approximate = true
-	a.x.strategy(a.sf, fmt.Sprintf("sampled (%s): %d of %d undecided rows judged, %.0f%% intervals", used, judged, len(need), 100*a.x.confidence()))
+	note := fmt.Sprintf("sampled (%s): %d of %d undecided rows judged, %.0f%% intervals", used, judged, len(need), 100*a.x.confidence())
+	if partial {
+		note += "; partial: cancelled before the budget was spent"
+	}
+	a.x.strategy(a.sf, note)
 	return a.aggregate(be, func(int) bool { return false }, est)
 }
 
@@ -473,7 +482,14 @@ func (a *approxAggOp) argValues(be *batchEnv) ([][]value.Value, error) {
 // estimateOne estimates one aggregate for one group: the rows decided true
 // contribute exactly, the undecided ones (pop) through the estimator.
 func (a *approxAggOp) estimateOne(ag *planner.AggCall, pop *sampling.Population, gneed, rows []int, decided []int8, args []value.Value, orc sampling.Oracle, budget int, strategy string) (sampling.Estimate, error) {
-	o := sampling.Options{Strategy: strategy, Conf: a.x.confidence(), Seed: uint64(a.x.Seed)}
+	o := sampling.Options{Strategy: strategy, Conf: a.x.confidence(), Seed: uint64(a.x.Seed), TargetRelErr: a.x.TargetError}
+	if a.x.Progress != nil {
+		// Online aggregation: the running estimate after every round.
+		name := ag.String()
+		o.Progress = func(e sampling.Estimate) {
+			a.x.Progress(fmt.Sprintf("%s ≈ %.6g [%.6g, %.6g] after %d rows judged", name, e.Value, e.Low, e.High, e.Judged))
+		}
+	}
 	// The exact part.
 	var dcnt, dsum float64
 	for _, r := range rows {

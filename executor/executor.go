@@ -51,6 +51,11 @@ type Exec struct {
 	SampleStrategy string
 	// Confidence is the confidence level of intervals (default 0.95).
 	Confidence float64
+	// TargetError, when > 0, lets an estimate stop sampling once its
+	// interval's relative half-width is at most this.
+	TargetError float64
+	// Progress, if set, receives running estimates (online aggregation).
+	Progress func(string)
 	// Approximate is set when the statement's answers are approximate
 	// (the local model, or a sampled estimate).
 	Approximate bool
