@@ -468,3 +468,31 @@ func TestLimitSearch(t *testing.T) {
 		}
 	}
 }
+
+// TestApproximateGroupBy checks GROUP BY a phrase under a budget smaller
+// than the table: estimated counts with intervals that add up to about the
+// table, within the budget, labelled approximate.
+func TestApproximateGroupBy(t *testing.T) {
+	s := simDB(t, bankingDir+"/sim.json", map[string]string{"budget": "400", "embed": "hash"})
+	rows, st := mustRun(t, s, `SELECT "the topic of the request" AS topic, COUNT(*), CI_LOW(COUNT(*)), CI_HIGH(COUNT(*)) FROM banking GROUP BY topic`)
+	if !st.Approximate || st.RowsJudged > 400 {
+		t.Errorf("stats %+v: want approximate within the budget", st)
+	}
+	var total int64
+	for _, r := range rows {
+		var topic string
+		var n, lo, hi int64
+		parts := strings.Split(r, "|")
+		topic = parts[0]
+		fmt.Sscan(parts[1], &n)
+		fmt.Sscan(parts[2], &lo)
+		fmt.Sscan(parts[3], &hi)
+		if !(lo <= n && n <= hi) {
+			t.Errorf("%s: %d not in [%d, %d]", topic, n, lo, hi)
+		}
+		total += n
+	}
+	if total < 12400 || total > 13800 {
+		t.Errorf("group counts add up to %d, want about 13083", total)
+	}
+}

@@ -122,6 +122,13 @@ func (x *Exec) build(n planner.Node, env *frame) (Operator, error) {
 		}
 		return &projectOp{x: x, in: in, exprs: n.Exprs, cols: n.Cols, env: env}, nil
 	case *planner.Aggregate:
+		if sg, ok := groupApproximable(n); ok {
+			in, err := x.build(sg.In, env)
+			if err != nil {
+				return nil, err
+			}
+			return &approxGroupOp{x: x, n: n, sg: sg, in: in, env: env}, nil
+		}
 		if sf, ok := approximable(n); ok {
 			in, err := x.build(sf.In, env)
 			if err != nil {
