@@ -104,121 +104,87 @@ func (x *Exec) build(n planner.Node, env *frame) (Operator, error) {
 	if err := x.Ctx.Err(); err != nil {
 		return nil, cancelled(err)
 	}
+	// Aggregates that may be estimated from a sample read their semantic
+	// operator's input themselves.
+	if a, ok := n.(*planner.Aggregate); ok {
+		if sg, ok := groupApproximable(a); ok {
+			in, err := x.build(sg.In, env)
+			if err != nil {
+				return nil, err
+			}
+			return &approxGroupOp{x: x, n: a, sg: sg, in: in, env: env}, nil
+		}
+		if sf, ok := approximable(a); ok {
+			in, err := x.build(sf.In, env)
+			if err != nil {
+				return nil, err
+			}
+			return &approxAggOp{x: x, n: a, sf: sf, in: in, env: env}, nil
+		}
+	}
 	switch n := n.(type) {
 	case *planner.Scan:
 		return x.newScan(n, env)
 	case *planner.Values:
 		return &valuesOp{x: x, n: n, env: env}, nil
-	case *planner.Filter:
-		in, err := x.build(n.In, env)
-		if err != nil {
-			return nil, err
-		}
-		return &filterOp{x: x, in: in, cond: n.Cond, env: env}, nil
-	case *planner.Project:
-		in, err := x.build(n.In, env)
-		if err != nil {
-			return nil, err
-		}
-		return &projectOp{x: x, in: in, exprs: n.Exprs, cols: n.Cols, env: env}, nil
-	case *planner.Aggregate:
-		if sg, ok := groupApproximable(n); ok {
-			in, err := x.build(sg.In, env)
-			if err != nil {
-				return nil, err
-			}
-			return &approxGroupOp{x: x, n: n, sg: sg, in: in, env: env}, nil
-		}
-		if sf, ok := approximable(n); ok {
-			in, err := x.build(sf.In, env)
-			if err != nil {
-				return nil, err
-			}
-			return &approxAggOp{x: x, n: n, sf: sf, in: in, env: env}, nil
-		}
-		in, err := x.build(n.In, env)
-		if err != nil {
-			return nil, err
-		}
-		return &aggOp{x: x, in: in, n: n, env: env}, nil
-	case *planner.Join:
-		l, err := x.build(n.L, env)
-		if err != nil {
-			return nil, err
-		}
-		r, err := x.build(n.R, env)
-		if err != nil {
-			l.Close()
-			return nil, err
-		}
-		return newJoin(x, n, l, r, env), nil
-	case *planner.Sort:
-		in, err := x.build(n.In, env)
-		if err != nil {
-			return nil, err
-		}
-		return &sortOp{x: x, in: in, keys: n.Keys, env: env}, nil
-	case *planner.Limit:
-		in, err := x.build(n.In, env)
-		if err != nil {
-			return nil, err
-		}
-		return &limitOp{in: in, count: n.Count, offset: n.Offset}, nil
-	case *planner.Distinct:
-		in, err := x.build(n.In, env)
-		if err != nil {
-			return nil, err
-		}
-		return &distinctOp{x: x, in: in, seen: map[string]struct{}{}}, nil
-	case *planner.SetOp:
-		l, err := x.build(n.L, env)
-		if err != nil {
-			return nil, err
-		}
-		r, err := x.build(n.R, env)
-		if err != nil {
-			l.Close()
-			return nil, err
-		}
-		return &setOp{x: x, n: n, l: l, r: r}, nil
-	case *planner.SemFilter:
-		in, err := x.build(n.In, env)
-		if err != nil {
-			return nil, err
-		}
-		return &semFilterOp{x: x, n: n, in: in, env: env}, nil
-	case *planner.SemMap:
-		in, err := x.build(n.In, env)
-		if err != nil {
-			return nil, err
-		}
-		return &semMapOp{x: x, n: n, in: in, env: env}, nil
-	case *planner.SemGroup:
-		in, err := x.build(n.In, env)
-		if err != nil {
-			return nil, err
-		}
-		return &semGroupOp{x: x, n: n, in: in, env: env}, nil
-	case *planner.SemRank:
-		in, err := x.build(n.In, env)
-		if err != nil {
-			return nil, err
-		}
-		return &semRankOp{x: x, n: n, in: in, env: env}, nil
 	case *planner.RecursiveCTE, *planner.WorkScan:
 		return x.buildRecursive(n, env)
-	case *planner.SemJoin:
-		l, err := x.build(n.L, env)
+	}
+	// Operators over two inputs.
+	if ch := n.Children(); len(ch) == 2 {
+		l, err := x.build(ch[0], env)
 		if err != nil {
 			return nil, err
 		}
-		r, err := x.build(n.R, env)
+		r, err := x.build(ch[1], env)
 		if err != nil {
 			l.Close()
 			return nil, err
 		}
-		return &semJoinOp{x: x, n: n, l: l, r: r, env: env}, nil
+		switch n := n.(type) {
+		case *planner.Join:
+			return newJoin(x, n, l, r, env), nil
+		case *planner.SetOp:
+			return &setOp{x: x, n: n, l: l, r: r}, nil
+		case *planner.SemJoin:
+			return &semJoinOp{x: x, n: n, l: l, r: r, env: env}, nil
+		}
+		l.Close()
+		r.Close()
+		return nil, errs.New(errs.Internal, "no executor for %T", n)
 	}
+	// Operators over one input.
+	ch := n.Children()
+	if len(ch) != 1 {
+		return nil, errs.New(errs.Internal, "no executor for %T", n)
+	}
+	in, err := x.build(ch[0], env)
+	if err != nil {
+		return nil, err
+	}
+	switch n := n.(type) {
+	case *planner.Filter:
+		return &filterOp{x: x, in: in, cond: n.Cond, env: env}, nil
+	case *planner.Project:
+		return &projectOp{x: x, in: in, exprs: n.Exprs, cols: n.Cols, env: env}, nil
+	case *planner.Aggregate:
+		return &aggOp{x: x, in: in, n: n, env: env}, nil
+	case *planner.Sort:
+		return &sortOp{x: x, in: in, keys: n.Keys, env: env}, nil
+	case *planner.Limit:
+		return &limitOp{in: in, count: n.Count, offset: n.Offset}, nil
+	case *planner.Distinct:
+		return &distinctOp{x: x, in: in, seen: map[string]struct{}{}}, nil
+	case *planner.SemFilter:
+		return &semFilterOp{x: x, n: n, in: in, env: env}, nil
+	case *planner.SemMap:
+		return &semMapOp{x: x, n: n, in: in, env: env}, nil
+	case *planner.SemGroup:
+		return &semGroupOp{x: x, n: n, in: in, env: env}, nil
+	case *planner.SemRank:
+		return &semRankOp{x: x, n: n, in: in, env: env}, nil
+	}
+	in.Close()
 	return nil, errs.New(errs.Internal, "no executor for %T", n)
 }
 
