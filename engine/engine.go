@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -540,6 +541,26 @@ func (s *Session) show(st *ast.Show) (*Result, error) {
 			rows = append(rows, []value.Value{value.FromText(n)})
 		}
 		return s.textResult([]string{"name"}, rows), nil
+	case "embeddings", "index":
+		// What the persistent embedding index holds, per embedder.
+		s.db.models.mu.Lock()
+		ix := s.db.indexLocked()
+		s.db.models.mu.Unlock()
+		path := "(off)"
+		if ix != nil {
+			path = ix.Path()
+		}
+		var rows [][]value.Value
+		st := ix.Stats()
+		names := make([]string, 0, len(st))
+		for k := range st {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			rows = append(rows, []value.Value{value.FromText(k), value.FromText(fmt.Sprint(st[k])), value.FromText(path)})
+		}
+		return s.textResult([]string{"embedder", "vectors", "file"}, rows), nil
 	}
 	n := strings.ToLower(st.Name)
 	if _, ok := settings[n]; !ok {
