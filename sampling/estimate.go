@@ -338,13 +338,17 @@ func (s *sampler) variance(e []float64) float64 { return s.varianceFloor(e, nil,
 // variance of each stratum whose sample saw no true row (or only true rows)
 // at least share × the binomial variance of its rate smoothed towards the
 // pooled rate by one pseudo-observation: such a stratum still contributes,
-// which keeps the interval honest when true rows are few.
+// which keeps the interval honest when true rows are few. The floor applies
+// only while fewer than floorMinority true (or false) rows have been seen.
 func (s *sampler) varianceFloor(e, y []float64, share float64) float64 {
 	H := s.d.H()
 	var pool float64
 	if y != nil {
 		for _, v := range y {
 			pool += v
+		}
+		if min(pool, float64(len(y))-pool) >= floorMinority {
+			y = nil // enough true and false rows: sample variances are reliable
 		}
 		pool = (pool + 0.5) / (float64(len(y)) + 1)
 	}
@@ -456,6 +460,10 @@ func (s *sampler) propWeights() []float64 {
 	}
 	return w
 }
+
+// floorMinority: the variance floor applies only while fewer than this
+// many true (or false) rows have been judged.
+const floorMinority = 15
 
 // countFloorProxy is the share of the smoothed binomial variance kept as a
 // floor under the difference estimator's residual variance.

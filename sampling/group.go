@@ -169,7 +169,7 @@ func (s *sampler) groupResult(labels []string, useProxy bool, z float64) GroupRe
 			share = vals[g] / sum
 		}
 		c := share * N
-		out.Groups = append(out.Groups, GroupEstimate{Label: names[g], Share: share, Low: lo / N, High: hi / N,
+		out.Groups = append(out.Groups, GroupEstimate{Label: names[g], Share: share, Low: math.Min(lo/N, share), High: math.Max(hi/N, share),
 			Count: c, CountLow: math.Min(lo, c), CountHigh: math.Max(hi, c), Judged: cnt[g]})
 	}
 	sort.SliceStable(out.Groups, func(a, b int) bool { return out.Groups[a].Share > out.Groups[b].Share })

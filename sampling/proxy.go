@@ -11,7 +11,7 @@ import "math"
 
 const maxFoldRows = 600
 
-var ridgeGrid = []float64{0.05, 0.2, 1, 5, 25}
+var ridgeGrid = []float64{0.005, 0.02, 0.1, 0.5, 2, 10}
 
 type ridgeModel struct {
 	mu    []float64   // feature means of the training rows

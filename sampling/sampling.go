@@ -58,7 +58,8 @@
 // [rows judged true, N − rows judged false]. A stratum whose sample is all
 // false (or all true) would contribute no variance; its variance is floored
 // at the binomial variance of its rate smoothed towards the pooled rate by
-// one pseudo-observation (half of that under the difference estimator).
+// one pseudo-observation (half of that under the difference estimator),
+// while fewer than 15 true (or false) rows have been judged.
 // A sample with no true row gives
 // 0 with a one-sided Wilson upper bound (never a bare 0). SUM and AVG use
 // normal intervals (AVG by linearisation of the ratio).
