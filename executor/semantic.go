@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"math"
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
@@ -697,16 +698,54 @@ func (s *semRankOp) Next() (arrow.RecordBatch, error) {
 		if err != nil {
 			return nil, err
 		}
+		cmp := 0
 		if k := int(s.n.Limit); k > 0 && k < n {
 			top := min(n, k+k/2+2)
-			need += 2 * top * bitsLen(top) // at most m·log2(m) comparisons, 2 rows each
+			cmp = 2 * top * bitsLen(top) // at most m·log2(m) comparisons, 2 rows each
 		}
-		if err := checkBudget(m, int64(need), s.n.Key); err != nil {
+		// Under a budget too small to score every row, a LIMIT k ranking
+		// scores only the rows most similar to the phrase (a zero-shot
+		// prefilter by embeddings) and is labelled approximate.
+		scored := idx
+		prefiltered := false
+		if b := m.Budget(); b != nil && b.Remaining() >= 0 && int64(need+cmp) > b.Remaining() &&
+			s.n.Limit > 0 && s.x.Embedder != nil && !s.x.ForceExact {
+			keep := int(b.Remaining()) - cmp
+			if keep < int(s.n.Limit) {
+				return nil, checkBudget(m, int64(int(s.n.Limit)+cmp), s.n.Key)
+			}
+			scored, err = s.prefilter(rows, keep)
+			if err != nil {
+				return nil, err
+			}
+			prefiltered = true
+			need = len(scored)
+		}
+		if err := checkBudget(m, int64(need+cmp), s.n.Key); err != nil {
 			return nil, err
 		}
-		scores, err := m.Score(s.x.Ctx, s.n.Key.Text, rows)
+		srows := make([]llm.Row, len(scored))
+		for i, r := range scored {
+			srows[i] = rows[r]
+		}
+		sc, err := m.Score(s.x.Ctx, s.n.Key.Text, srows)
 		if err != nil {
 			return nil, withPos(err, s.n.Key)
+		}
+		// Rows not scored (prefiltered out) rank after every scored row.
+		scores := make([]float64, n)
+		for i := range scores {
+			scores[i] = math.Inf(-1)
+			if !s.n.Desc {
+				scores[i] = math.Inf(1)
+			}
+		}
+		for i, r := range scored {
+			scores[r] = sc[i]
+		}
+		idx = make([]int, n)
+		for i := range idx {
+			idx[i] = i
 		}
 		sort.SliceStable(idx, func(a, b int) bool {
 			if s.n.Desc {
@@ -715,6 +754,10 @@ func (s *semRankOp) Next() (arrow.RecordBatch, error) {
 			return scores[idx[a]] < scores[idx[b]]
 		})
 		strategy := "pointwise"
+		if prefiltered {
+			s.x.Approximate = true
+			strategy = fmt.Sprintf("prefiltered to the %d rows most similar to the phrase (budget), then pointwise", len(scored))
+		}
 		if k := int(s.n.Limit); k > 0 && k < n {
 			top := min(n, k+k/2+2)
 			refined, err := s.mergeSort(m, rows, idx[:top])
@@ -722,7 +765,7 @@ func (s *semRankOp) Next() (arrow.RecordBatch, error) {
 				return nil, err
 			}
 			copy(idx, refined)
-			strategy = fmt.Sprintf("pointwise+pairwise(top %d)", top)
+			strategy += fmt.Sprintf(" + pairwise (top %d)", top)
 		}
 		s.x.strategy(s.n, strategy)
 	}
@@ -783,4 +826,36 @@ func bitsLen(n int) int {
 		b++
 	}
 	return b
+}
+
+// prefilter returns the keep rows whose embeddings are most similar to the
+// ranking phrase (DESC: most of the criterion), or least similar (ASC).
+func (s *semRankOp) prefilter(rows []llm.Row, keep int) ([]int, error) {
+	texts := make([]string, len(rows)+1)
+	for i, r := range rows {
+		texts[i] = r.Text()
+	}
+	texts[len(rows)] = s.n.Key.Text
+	vs, err := s.x.Embedder.Embed(s.x.Ctx, texts)
+	if err != nil {
+		return nil, err
+	}
+	q := vs[len(rows)]
+	sim := make([]float32, len(rows))
+	order := make([]int, len(rows))
+	for i := range rows {
+		for j := range q {
+			sim[i] += vs[i][j] * q[j]
+		}
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		if s.n.Desc {
+			return sim[order[a]] > sim[order[b]]
+		}
+		return sim[order[a]] < sim[order[b]]
+	})
+	out := append([]int(nil), order[:min(keep, len(order))]...)
+	sort.Ints(out)
+	return out, nil
 }

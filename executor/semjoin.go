@@ -76,11 +76,17 @@ func (s *semJoinOp) Next() (arrow.RecordBatch, error) {
 		}
 		s.x.strategy(s.n, "nested-loop (every pair)")
 	} else {
-		li, ri, err = s.block(left, right)
+		k := blockK
+		// Under a budget, fewer candidates per left row (at least one).
+		if b := m.Budget(); b != nil && b.Remaining() >= 0 && int64(nl*k) > b.Remaining() {
+			k = max(1, int(b.Remaining())/max(nl, 1))
+			s.x.Approximate = true
+		}
+		li, ri, err = s.block(left, right, k)
 		if err != nil {
 			return nil, err
 		}
-		s.x.strategy(s.n, fmt.Sprintf("blocking (top %d by embedding similarity)", blockK))
+		s.x.strategy(s.n, fmt.Sprintf("blocking (top %d by embedding similarity)", k))
 	}
 	s.x.Sem.PairsJudged += int64(len(li))
 	all := s.Cols()
@@ -121,7 +127,7 @@ func (s *semJoinOp) Next() (arrow.RecordBatch, error) {
 }
 
 // block pairs each left row with its most similar right rows.
-func (s *semJoinOp) block(left, right arrow.RecordBatch) ([]int, []int, error) {
+func (s *semJoinOp) block(left, right arrow.RecordBatch, blockK int) ([]int, []int, error) {
 	var lrefs, rrefs []planner.ColRef
 	lids, rids := layout(s.l.Cols()), layout(s.r.Cols())
 	seen := map[planner.ColID]bool{}

@@ -150,6 +150,13 @@ func (b *Backend) embedRows(ctx context.Context, rows []llm.Row) ([][]float32, e
 	texts := make([]string, len(rows))
 	for i, r := range rows {
 		texts[i] = rowText(r)
+		if texts[i] == "" {
+			for _, f := range r.Fields {
+				if f.Image != nil {
+					return nil, errs.New(errs.Unsupported, "the built-in local model has no image embedding: rows whose only content is an image (%s) cannot be judged locally; use a vision model through --llm openai", f.Name)
+				}
+			}
+		}
 	}
 	return b.idx.Embed(ctx, b.e, texts, nil)
 }
