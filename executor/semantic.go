@@ -2,9 +2,9 @@ package executor
 
 import (
 	"context"
-	"math"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"sort"

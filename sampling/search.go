@@ -3,7 +3,9 @@ package sampling
 import (
 	"context"
 	"math"
+	"os"
 	"slices"
+	"strconv"
 
 	"github.com/uqe-dev/uqe/errs"
 )
@@ -43,6 +45,9 @@ type logreg struct {
 	wl              []float64 // lexical weights (dense over the hashed index space)
 	wp, b           float64
 	usePrior        bool
+	fixPrior        bool    // the prior's weight stays wp0 (an offset)
+	wp0             float64 // the prior's initial weight
+	lrLex           float64
 	lr, l2, posW    float64
 	embBuf          []float64
 	lexDim          int
@@ -50,7 +55,7 @@ type logreg struct {
 }
 
 func newLogreg(p *Population, useEmb, useLex, usePrior bool) *logreg {
-	m := &logreg{p: p, lr: 0.5, l2: 1e-3, posW: 1}
+	m := &logreg{p: p, lr: envF("UQE_S_LR", 0.5), l2: envF("UQE_S_L2", 1e-3), posW: 1, wp0: envF("UQE_S_WP0", 1), lrLex: envF("UQE_S_LRLEX", 1)}
 	if useEmb && p.Emb != nil {
 		m.useEmb = true
 		m.w = make([]float64, len(p.Emb[0]))
@@ -68,7 +73,7 @@ func newLogreg(p *Population, useEmb, useLex, usePrior bool) *logreg {
 	if usePrior && p.Prior != nil {
 		m.usePrior = true
 		m.pz = p.priorZ()
-		m.wp = 1
+		m.wp = m.wp0
 	}
 	return m
 }
@@ -100,7 +105,7 @@ func (m *logreg) step(i int, y bool) {
 	}
 	g := (sigmoid(m.score(i)) - t) * wt * m.lr
 	m.b -= g
-	if m.usePrior {
+	if m.usePrior && !m.fixPrior {
 		m.wp -= g * m.pz[i]
 	}
 	if m.useEmb {
@@ -112,7 +117,7 @@ func (m *logreg) step(i int, y bool) {
 	if m.useLex {
 		v := m.p.Lex[i]
 		for k, j := range v.Idx {
-			m.wl[j] -= g * float64(v.Val[k])
+			m.wl[j] -= g * m.lrLex * float64(v.Val[k])
 		}
 	}
 }
@@ -241,7 +246,8 @@ func SearchWith(ctx context.Context, p *Population, oracle Oracle, k, budget int
 			}
 		}
 	case "auto":
-		model = newLogreg(p, true, true, true)
+		model = newLogreg(p, envF("UQE_S_EMB", 1) > 0, envF("UQE_S_LEX", 1) > 0, true)
+		model.fixPrior = envF("UQE_S_FIX", 0) > 0
 		if !model.useEmb && !model.useLex && !model.usePrior {
 			// nothing to rank by: random order
 			for len(rows) < budget && len(found) < k {
@@ -280,7 +286,7 @@ func SearchWith(ctx context.Context, p *Population, oracle Oracle, k, budget int
 				return found, len(rows), 0, err
 			}
 			sinceFull++
-			model.train(rows, ys, 2, s)
+			model.train(rows, ys, int(envF("UQE_S_EP", 2)), s)
 		}
 	default:
 		return nil, 0, 0, errs.New(errs.Usage, "sampling: unknown search strategy %q (want auto, paper, scan or uniform)", strategy)
@@ -346,4 +352,11 @@ func topUnjudged(n, m int, done []bool, score func(int) float64) []int {
 		out = append(out, x.r)
 	}
 	return out
+}
+
+func envF(name string, def float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
+		return v
+	}
+	return def
 }

@@ -101,7 +101,7 @@ type config struct {
 	budgets                     []int
 	noises                      []float64
 	quick, cpu                  bool
-	only                        string
+	only, parts                 string
 	workers                     int
 }
 
@@ -120,6 +120,7 @@ func main() {
 	flag.BoolVar(&c.cpu, "cpu", true, "measure the estimator's CPU time at 100k and 1M rows")
 	flag.StringVar(&c.only, "only", "", "evaluate only predicates whose name contains this")
 	flag.IntVar(&c.workers, "workers", runtime.GOMAXPROCS(0), "parallel runs")
+	flag.StringVar(&c.parts, "parts", "count,search,group", "which evaluations to run (comma-separated: count, search, group)")
 	flag.Parse()
 	for _, b := range strings.Split(budgets, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(b))
@@ -157,6 +158,11 @@ func main() {
 	if err := run(context.Background(), c); err != nil {
 		fatalf("%v", err)
 	}
+}
+
+// part reports whether -parts asks for evaluation name.
+func (c config) part(name string) bool {
+	return slices.Contains(strings.Split(c.parts, ","), name)
 }
 
 func fatalf(f string, a ...any) {
@@ -261,12 +267,18 @@ func run(ctx context.Context, c config) error {
 			rate: p.rate, n: len(p.label), rare: p.rare, pos: p.def.pos, neg: p.def.neg, auc: auc(p.pop.Prior, p.label)})
 	}
 	for _, noise := range c.noises {
+		if !c.part("count") {
+			break
+		}
 		for _, p := range ps {
 			logf("COUNT noise %.2f %s", noise, p.def.name)
 			rep.count = append(rep.count, evalCount(ctx, c, p, noise)...)
 		}
 	}
 	for _, noise := range c.noises {
+		if !c.part("search") {
+			break
+		}
 		for _, p := range ps {
 			if !p.rare {
 				continue
@@ -276,6 +288,9 @@ func run(ctx context.Context, c config) error {
 		}
 	}
 	for _, noise := range c.noises {
+		if !c.part("group") {
+			break
+		}
 		for _, g := range groupDefs {
 			ds := datasets[g.dataset]
 			if ds == nil {
@@ -288,7 +303,7 @@ func run(ctx context.Context, c config) error {
 	for _, p := range ps {
 		rep.determinism = append(rep.determinism, checkDeterminism(ctx, p))
 	}
-	if c.cpu && c.only == "" {
+	if c.cpu && c.only == "" && c.parts == "count,search,group" {
 		logf("CPU timing")
 		rep.cpu = measureCPU(ctx)
 	}
