@@ -14,6 +14,19 @@ import (
 // semanticNote is EXPLAIN's line under a semantic operator: the strategy
 // and the estimated rows judged, tokens, money and expected error.
 func (s *Session) semanticNote(n planner.Node) string {
+	note := s.semanticNoteBody(n)
+	if note == "" {
+		return ""
+	}
+	if b, err := s.backend(); err == nil {
+		if ap, ok := b.(interface{ Approximate() bool }); ok && ap.Approximate() {
+			note += "\nmodel: " + b.Name() + " (the built-in local model: every answer is approximate)"
+		}
+	}
+	return note
+}
+
+func (s *Session) semanticNoteBody(n planner.Node) string {
 	var in, judged float64
 	var nl *planner.NLExpr
 	strategy := "exact"
@@ -72,7 +85,7 @@ func (s *Session) semanticNote(n planner.Node) string {
 		money = fmt.Sprintf("$%.4f", (prompt*pin+completion*pout)/1e6)
 	}
 	note := fmt.Sprintf("strategy=%s est_rows_judged=%.0f est_tokens=%.0f est_cost=%s expected_error=0", strategy, judged, prompt+completion, money)
-	if b := s.Budget(); b > 0 && judged > float64(b) {
+	if b := s.effectiveBudget(); b > 0 && judged > float64(b) {
 		note += fmt.Sprintf("\nestimated rows judged exceed the budget of %d: the statement fails before its first call unless the budget is raised", b)
 	}
 	return note
@@ -161,7 +174,7 @@ func (s *Session) filterNote(x *planner.SemFilter, in float64, nl *planner.NLExp
 		}
 		return fmt.Sprintf("est_rows_judged=%.0f est_tokens=%.0f est_cost=%s", rows, tok, money)
 	}
-	budget := float64(s.Budget())
+	budget := float64(s.effectiveBudget())
 	lines := []string{fmt.Sprintf("rows to judge ~%.0f, selectivity ~%.2f (%s)", in, p, known)}
 	exact := "exact: " + cost(in) + " expected_error=0"
 	switch {
@@ -193,4 +206,15 @@ func (s *Session) filterNote(x *planner.SemFilter, in float64, nl *planner.NLExp
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// effectiveBudget is the budget that limits the session's model: none for
+// the built-in local model, which costs nothing.
+func (s *Session) effectiveBudget() int64 {
+	if b, err := s.backend(); err == nil {
+		if ap, ok := b.(interface{ Approximate() bool }); ok && ap.Approximate() {
+			return 0
+		}
+	}
+	return s.Budget()
 }
