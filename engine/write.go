@@ -322,7 +322,7 @@ func (s *Session) insertRows(mt *catalog.MemTable, tcols []catalog.MemColumn, po
 
 // scanExprs evaluates expressions over every row of a table, in table
 // order, through the executor (so subqueries and vectorised kernels work).
-func (s *Session) scanExprs(ctx context.Context, scan *planner.Scan, exprs []planner.Expr) ([][]value.Value, error) {
+func (s *Session) scanExprs(ctx context.Context, b *planner.Binder, scan *planner.Scan, exprs []planner.Expr) ([][]value.Value, error) {
 	// Natural-language expressions are answered by a semantic operator
 	// below the projection: every phrase becomes a column of a SemMap.
 	var in planner.Node = scan
@@ -334,7 +334,7 @@ func (s *Session) scanExprs(ctx context.Context, scan *planner.Scan, exprs []pla
 			if !ok {
 				return nil
 			}
-			col := planner.Col{ID: planner.ColID(2_000_000 + len(nls)), Name: planner.ExprString(nl), Type: nl.T}
+			col := planner.Col{ID: b.NewColID(), Name: planner.ExprString(nl), Type: nl.T}
 			nls = append(nls, nl)
 			nlCols = append(nlCols, col)
 			return &planner.ColRef{ID: col.ID, Name: col.Name, T: col.Type}
@@ -349,7 +349,7 @@ func (s *Session) scanExprs(ctx context.Context, scan *planner.Scan, exprs []pla
 		if t == planner.TBool {
 			t = planner.TInt
 		}
-		cols[i] = planner.Col{ID: planner.ColID(1_000_000 + i), Name: "e", Type: t}
+		cols[i] = planner.Col{ID: b.NewColID(), Name: "e", Type: t}
 	}
 	n := optimizer.Optimize(&planner.Project{In: in, Exprs: exprs, Cols: cols})
 	rows, _, err := s.runRows(ctx, n)
@@ -361,7 +361,8 @@ func (s *Session) update(ctx context.Context, st *ast.Update, args []value.Value
 	if err != nil {
 		return nil, err
 	}
-	scan, bind, err := s.binder(args).BindTable(st.Table, st.P)
+	b := s.binder(args)
+	scan, bind, err := b.BindTable(st.Table, st.P)
 	if err != nil {
 		return nil, err
 	}
@@ -395,7 +396,7 @@ func (s *Session) update(ctx context.Context, st *ast.Update, args []value.Value
 	for _, c := range scan.Cols {
 		exprs = append(exprs, &planner.ColRef{ID: c.ID, Name: c.Name, T: c.Type, Aff: c.Aff})
 	}
-	rows, err := s.scanExprs(ctx, scan, exprs)
+	rows, err := s.scanExprs(ctx, b, scan, exprs)
 	if err != nil {
 		return nil, err
 	}
@@ -430,7 +431,8 @@ func (s *Session) delete(ctx context.Context, st *ast.Delete, args []value.Value
 		n := mt.Len()
 		return &Result{RowsAffected: int64(n)}, mt.Replace(nil)
 	}
-	scan, bind, err := s.binder(args).BindTable(st.Table, st.P)
+	b := s.binder(args)
+	scan, bind, err := b.BindTable(st.Table, st.P)
 	if err != nil {
 		return nil, err
 	}
@@ -442,7 +444,7 @@ func (s *Session) delete(ctx context.Context, st *ast.Delete, args []value.Value
 	for _, c := range scan.Cols {
 		exprs = append(exprs, &planner.ColRef{ID: c.ID, Name: c.Name, T: c.Type, Aff: c.Aff})
 	}
-	rows, err := s.scanExprs(ctx, scan, exprs)
+	rows, err := s.scanExprs(ctx, b, scan, exprs)
 	if err != nil {
 		return nil, err
 	}

@@ -42,6 +42,10 @@ func (b *Binder) newID() ColID {
 	return b.nextID
 }
 
+// NewColID returns a column ID no other column of this statement has (for
+// plans the engine assembles around bound expressions).
+func (b *Binder) NewColID() ColID { return b.newID() }
+
 // scopeCol is a column visible by name.
 type scopeCol struct {
 	Col
