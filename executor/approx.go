@@ -138,27 +138,15 @@ func (a *approxAggOp) Next() (arrow.RecordBatch, error) {
 // est, when not nil, supplies estimated values and bounds per group and
 // aggregate instead.
 func (a *approxAggOp) aggregate(be *batchEnv, keep func(int) bool, est map[string][]sampling.Estimate) (arrow.RecordBatch, error) {
-	n := int(be.rec.NumRows())
 	groups, keys, order, err := a.groupRows(be)
 	if err != nil {
 		return nil, err
 	}
 	cols := make([][]value.Value, len(a.n.Cols))
 	ng := len(a.n.Groups)
-	argVals := make([][]value.Value, len(a.n.Aggs))
-	for j, ag := range a.n.Aggs {
-		if ag.Star {
-			continue
-		}
-		arr, err := be.eval(ag.Args[0])
-		if err != nil {
-			return nil, err
-		}
-		argVals[j] = make([]value.Value, n)
-		for i := 0; i < n; i++ {
-			argVals[j][i] = getValue(arr, i, ag.Args[0].Type())
-		}
-		arr.Release()
+	argVals, err := a.argValues(be)
+	if err != nil {
+		return nil, err
 	}
 	if len(order) == 0 && ng == 0 {
 		order = []string{""}
