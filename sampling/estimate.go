@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"github.com/uqe-dev/uqe/errs"
 )
@@ -15,6 +16,9 @@ type plan struct {
 	strata string // "none", "kmeans10", "kmeansb8", "prior", "auto"
 	neyman bool   // Neyman allocation after a proportional pilot
 	proxy  bool   // cross-fitted difference estimator
+	// pilot is the share of the budget judged before Neyman allocation;
+	// shrink the weight of the equal-S allocation mixed into Neyman's.
+	pilot, shrink float64
 }
 
 var plans = map[string]plan{
@@ -22,10 +26,10 @@ var plans = map[string]plan{
 	"uniform":       {strata: "none"},
 	"stratified":    {strata: "kmeans10"},
 	"stratified-b8": {strata: "kmeansb8"},
-	"neyman":        {strata: "kmeans10", neyman: true},
-	"prior-neyman":  {strata: "prior", neyman: true},
+	"neyman":        {strata: "kmeans10", neyman: true, pilot: 0.5, shrink: 0.5},
+	"prior-neyman":  {strata: "prior", neyman: true, pilot: 0.5, shrink: 0.5},
 	"ppi":           {strata: "none", proxy: true},
-	"auto":          {strata: "auto", neyman: true, proxy: true},
+	"auto":          {strata: "auto", neyman: true, proxy: true, pilot: 0.35, shrink: 0.2},
 }
 
 // Strategies lists the estimator strategies by name (see the package
@@ -73,6 +77,11 @@ func (p *Population) designFor(strata string, budget int) (*design, error) {
 		return p.getDesign("prior", p.priorStrata), nil
 	case "auto":
 		switch {
+		case hasPrior && hasEmb && budget >= 64:
+			k := max(2, min(budget/16, 8))
+			return p.getDesign(fmt.Sprintf("hybrid:%d", k), func() ([]int32, int) {
+				return p.hybridStrata(k)
+			}), nil
 		case hasPrior && budget >= 10:
 			return p.getDesign("prior", p.priorStrata), nil
 		case hasEmb:
@@ -95,6 +104,8 @@ type sampler struct {
 	strat []int   // stratum of each judged row
 	pos   [][]int // per stratum: indexes into rows
 	y     []bool
+	// shrink is the weight of the equal-S allocation in neymanWeights
+	shrink float64
 }
 
 func newSampler(p *Population, d *design, seed uint64) *sampler {
@@ -351,6 +362,27 @@ func (s *sampler) varianceFloor(e, y []float64, share float64) float64 {
 			y = nil // enough true and false rows: sample variances are reliable
 		}
 		pool = (pool + 0.5) / (float64(len(y)) + 1)
+		if y != nil {
+			// the design-weighted rate: the judged rows over-represent the
+			// strata the allocation favoured
+			var t, n float64
+			for h := 0; h < H; h++ {
+				ps := s.pos[h]
+				if len(ps) == 0 {
+					continue
+				}
+				var m float64
+				for _, i := range ps {
+					m += y[i]
+				}
+				Nh := float64(len(s.d.members[h]))
+				t += Nh * m / float64(len(ps))
+				n += Nh
+			}
+			if n > 0 {
+				pool = (t/n*float64(len(y)) + 0.5) / (float64(len(y)) + 1)
+			}
+		}
 	}
 	vars := make([]float64, H)
 	var pooledSS float64
@@ -405,10 +437,14 @@ func (s *sampler) varianceFloor(e, y []float64, share float64) float64 {
 	return v
 }
 
-// neymanWeights returns allocation weights N_h·(0.5·S_h + 0.5·S̄) from the
-// sample so far, with each stratum's variance of y smoothed towards the
-// pooled variance by eight pseudo-observations (so a stratum whose pilot saw
-// no true row keeps a share).
+// neymanWeights returns allocation weights N_h·((1−shr)·S_h + shr·S̄) from
+// the sample so far, with each stratum's variance of y smoothed towards a
+// model variance by a pseudo-observations (so a stratum whose pilot saw no
+// true row keeps a share). The model variance is the pooled variance, or,
+// when the strata are cut from the prior, the mean of q(1−q) over the
+// stratum for q a logistic calibration of the prior fitted to the judged
+// rows (so that a stratum of low prior whose pilot saw nothing keeps only a
+// small share).
 func (s *sampler) neymanWeights(y []float64) []float64 {
 	H := s.d.H()
 	var m float64
@@ -425,6 +461,10 @@ func (s *sampler) neymanWeights(y []float64) []float64 {
 		pv += (v - m) * (v - m)
 	}
 	pv /= math.Max(n-1, 1)
+	var modelVar []float64
+	if s.d.key == "prior" || strings.HasPrefix(s.d.key, "hybrid:") {
+		modelVar = s.calibratedVar(y)
+	}
 	const a = 8.0
 	S := make([]float64, H)
 	var sbar, N float64
@@ -440,15 +480,96 @@ func (s *sampler) neymanWeights(y []float64) []float64 {
 		for _, i := range ps {
 			ss += (y[i] - mh) * (y[i] - mh)
 		}
-		S[h] = math.Sqrt((ss + a*pv) / (math.Max(float64(len(ps))-1, 0) + a))
+		mv := pv
+		if modelVar != nil {
+			mv = modelVar[h]
+		}
+		S[h] = math.Sqrt((ss + a*mv) / (math.Max(float64(len(ps))-1, 0) + a))
 		Nh := float64(len(s.d.members[h]))
 		sbar += Nh * S[h]
 		N += Nh
 	}
 	sbar /= N
 	w := make([]float64, H)
+	sh := s.shrink
 	for h := range w {
-		w[h] = float64(len(s.d.members[h])) * (0.5*S[h] + 0.5*sbar)
+		w[h] = float64(len(s.d.members[h])) * ((1-sh)*S[h] + sh*sbar)
+	}
+	return w
+}
+
+// calibratedVar fits q = σ(a + b·z) (z the standardised prior) to the
+// judged binary responses y by a few Newton steps with a weak ridge
+// penalty, and returns per stratum the mean of q(1−q) over (at most 2048
+// evenly spaced) member rows. The fitted slope is kept ≥ 0.
+func (s *sampler) calibratedVar(y []float64) []float64 {
+	pz := s.p.priorZ()
+	if pz == nil || len(y) < 4 {
+		return nil
+	}
+	var m float64
+	for _, v := range y {
+		m += v
+	}
+	m = (m + 0.5) / (float64(len(y)) + 1)
+	a, b := math.Log(m/(1-m)), 0.0
+	const lam = 0.5
+	for it := 0; it < 25; it++ {
+		var ga, gb, haa, hab, hbb float64
+		for k, row := range s.rows {
+			z := pz[row]
+			q := sigmoid(a + b*z)
+			r := y[k] - q
+			w := q * (1 - q)
+			ga += r
+			gb += r * z
+			haa += w
+			hab += w * z
+			hbb += w * z * z
+		}
+		gb -= lam * b
+		hbb += lam
+		haa += 1e-6
+		det := haa*hbb - hab*hab
+		if det <= 0 {
+			break
+		}
+		da := (hbb*ga - hab*gb) / det
+		db := (haa*gb - hab*ga) / det
+		a += da
+		b += db
+		if math.Abs(da)+math.Abs(db) < 1e-6 {
+			break
+		}
+	}
+	b = math.Max(b, 0)
+	out := make([]float64, s.d.H())
+	for h, mem := range s.d.members {
+		step := max(1, len(mem)/2048)
+		var t float64
+		c := 0
+		for j := 0; j < len(mem); j += step {
+			q := sigmoid(a + b*pz[mem[j]])
+			t += q * (1 - q)
+			c++
+		}
+		out[h] = t / float64(c)
+	}
+	return out
+}
+
+// pilotWeights mixes proportional allocation with equal allocation per
+// stratum (share eq of the latter): the prior's top strata are small but
+// hold most of the variance of a rare predicate.
+func (s *sampler) pilotWeights(eq float64) []float64 {
+	w := s.propWeights()
+	var N float64
+	for _, x := range w {
+		N += x
+	}
+	H := float64(len(w))
+	for h := range w {
+		w[h] = (1-eq)*w[h]/N + eq/H
 	}
 	return w
 }
@@ -464,6 +585,16 @@ func (s *sampler) propWeights() []float64 {
 // floorMinority: the variance floor applies only while fewer than this
 // many true (or false) rows have been judged.
 const floorMinority = 15
+
+// pilotEqualShare is the share of equal allocation in the pilot over strata
+// cut from the prior (see pilotWeights).
+const pilotEqualShare = 0.7
+
+// proxyMinMinority: a COUNT uses the difference estimator only once this
+// many true and this many false rows have been judged; before that the
+// cross-fitted proxy is too noisy and adds variance (measured on rare
+// predicates whose sample is dominated by one class).
+const proxyMinMinority = 20
 
 // countFloorProxy is the share of the smoothed binomial variance kept as a
 // floor under the difference estimator's residual variance.
@@ -557,6 +688,7 @@ func estimate(ctx context.Context, p *Population, oracle Oracle, budget int, kin
 		}
 	}
 	s := newSampler(p, d, o.Seed)
+	s.shrink = pl.shrink
 	z := zFor(o.conf())
 	R := o.rounds()
 	H := d.H()
@@ -572,7 +704,7 @@ func estimate(ctx context.Context, p *Population, oracle Oracle, budget int, kin
 	targets := make([]int, R)
 	first := 0
 	if pl.neyman && R > 1 {
-		first = max(int(0.5*float64(budget)), 2*H)
+		first = max(int(pl.pilot*float64(budget)), 2*H)
 	}
 	for r := 0; r < R; r++ {
 		t := budget * (r + 1) / R
@@ -592,9 +724,12 @@ func estimate(ctx context.Context, p *Population, oracle Oracle, budget int, kin
 			return Estimate{}, errs.Wrap(err, errs.Cancelled, "sampling: %v", err)
 		}
 		var w []float64
-		if pl.neyman && r > 0 {
+		switch {
+		case pl.neyman && r > 0:
 			w = s.neymanWeights(s.responses(kind)[0])
-		} else {
+		case pl.neyman && (d.key == "prior" || strings.HasPrefix(d.key, "hybrid:")):
+			w = s.pilotWeights(pilotEqualShare)
+		default:
 			w = s.propWeights()
 		}
 		alloc := allocate(targets[r], w, s.taken, lo, capN)
@@ -666,16 +801,19 @@ func (s *sampler) responses(kind aggKind) []resp {
 // result computes the estimate of the aggregate from the sample so far.
 func (s *sampler) result(kind aggKind, useProxy bool, z float64) Estimate {
 	rs := s.responses(kind)
-	fits := s.estimateTotals(rs, useProxy)
 	est := Estimate{Judged: len(s.rows)}
+	pos := 0
+	for _, b := range s.y {
+		if b {
+			pos++
+		}
+	}
+	if kind == aggCount && useProxy && min(pos, len(s.rows)-pos) < proxyMinMinority {
+		useProxy = false
+	}
+	fits := s.estimateTotals(rs, useProxy)
 	switch kind {
 	case aggCount:
-		pos := 0
-		for _, b := range s.y {
-			if b {
-				pos++
-			}
-		}
 		floor := 1.0
 		if useProxy {
 			floor = countFloorProxy

@@ -52,19 +52,6 @@ func (s *sampler) fitRidge(idx []int, rs []resp) ridgeModel {
 			row[j] -= mu[j]
 		}
 	}
-	K := make([]float64, n*n)
-	for a := 0; a < n; a++ {
-		ra := X[a*fd : (a+1)*fd]
-		for b := 0; b <= a; b++ {
-			rb := X[b*fd : (b+1)*fd]
-			var t float64
-			for j, x := range ra {
-				t += x * rb[j]
-			}
-			K[a*n+b] = t
-			K[b*n+a] = t
-		}
-	}
 	Y := make([][]float64, len(rs))
 	ybar := make([]float64, len(rs))
 	constant := true
@@ -88,6 +75,22 @@ func (s *sampler) fitRidge(idx []int, rs []resp) ridgeModel {
 		}
 		m.valid = true
 		return m
+	}
+	if fd < n {
+		return fitRidgePrimal(X, n, fd, mu, Y, ybar)
+	}
+	K := make([]float64, n*n)
+	for a := 0; a < n; a++ {
+		ra := X[a*fd : (a+1)*fd]
+		for b := 0; b <= a; b++ {
+			rb := X[b*fd : (b+1)*fd]
+			var t float64
+			for j, x := range ra {
+				t += x * rb[j]
+			}
+			K[a*n+b] = t
+			K[b*n+a] = t
+		}
 	}
 	bestErr := math.Inf(1)
 	var bestAlpha [][]float64
@@ -153,31 +156,43 @@ func (m *ridgeModel) popSum(d *design, r, h int) float64 {
 	return t
 }
 
-// proxy cross-fits the ridge proxy over two folds (alternate judged rows
-// of each stratum, in draw order, which is random). It returns for each
-// response the prediction of every judged row by the model not trained on
-// it, and per stratum the population sum of the predictions mixed in the
-// folds' proportions; nil if no proxy can be fitted.
+// proxyFolds is the number of cross-fitting folds.
+const proxyFolds = 5
+
+// proxy cross-fits the ridge proxy over proxyFolds folds (judged rows of
+// each stratum dealt to the folds in turn, in draw order, which is random):
+// the model of fold k is trained on the rows of the other folds. It returns
+// for each response the prediction of every judged row by the model not
+// trained on it, and per stratum the population sum of the predictions
+// mixed in the folds' proportions; nil if no proxy can be fitted.
 func (s *sampler) proxy(rs []resp) (g [][]float64, pop [][]float64) {
 	if s.p.featDim() == 0 || s.d.featSum == nil {
 		return nil, nil
 	}
 	H := s.d.H()
+	K := max(2, proxyFolds)
 	fold := make([]int, len(s.rows))
-	var idx [2][]int
-	nhk := make([][2]int, H)
+	nhk := make([][]int, H)
+	// deal strata in turn, continuing the fold counter across strata so
+	// that small strata do not all land in fold 0
+	c := 0
 	for h := 0; h < H; h++ {
-		for c, i := range s.pos[h] {
-			fold[i] = c % 2
-			nhk[h][c%2]++
+		nhk[h] = make([]int, K)
+		for _, i := range s.pos[h] {
+			fold[i] = c % K
+			nhk[h][c%K]++
+			c++
 		}
 	}
-	for i := range s.rows {
-		idx[fold[i]] = append(idx[fold[i]], i)
-	}
-	var models [2]ridgeModel
-	for k := 0; k < 2; k++ {
-		models[k] = s.fitRidge(idx[k], rs)
+	models := make([]ridgeModel, K)
+	for k := 0; k < K; k++ {
+		var idx []int
+		for i := range s.rows {
+			if fold[i] != k {
+				idx = append(idx, i)
+			}
+		}
+		models[k] = s.fitRidge(idx, rs)
 		if !models[k].valid {
 			return nil, nil
 		}
@@ -189,19 +204,98 @@ func (s *sampler) proxy(rs []resp) (g [][]float64, pop [][]float64) {
 	for r := range rs {
 		g[r] = make([]float64, len(s.rows))
 		for i, row := range s.rows {
-			m := &models[1-fold[i]]
-			g[r][i] = m.predict(s.p, pz, r, row, buf)
+			g[r][i] = models[fold[i]].predict(s.p, pz, r, row, buf)
 		}
 		pop[r] = make([]float64, H)
 		for h := 0; h < H; h++ {
-			n := nhk[h][0] + nhk[h][1]
+			n := len(s.pos[h])
 			if n == 0 {
 				continue
 			}
-			// rows of fold 0 are predicted by model 1 and vice versa
-			pop[r][h] = float64(nhk[h][0])/float64(n)*models[1].popSum(s.d, r, h) +
-				float64(nhk[h][1])/float64(n)*models[0].popSum(s.d, r, h)
+			for k := 0; k < K; k++ {
+				if nhk[h][k] > 0 {
+					pop[r][h] += float64(nhk[h][k]) / float64(n) * models[k].popSum(s.d, r, h)
+				}
+			}
 		}
 	}
 	return g, pop
+}
+
+// fitRidgePrimal is fitRidge in the primal (fd < n features): w =
+// (XᵀX + λI)⁻¹ XᵀY on the centred rows, λ chosen by exact leave-one-out
+// error e_k = (y_k − ŷ_k)/(1 − h_kk).
+func fitRidgePrimal(X []float64, n, fd int, mu []float64, Y [][]float64, ybar []float64) ridgeModel {
+	G := make([]float64, fd*fd)
+	for k := 0; k < n; k++ {
+		row := X[k*fd : (k+1)*fd]
+		for a, xa := range row {
+			if xa == 0 {
+				continue
+			}
+			for b := 0; b <= a; b++ {
+				G[a*fd+b] += xa * row[b]
+			}
+		}
+	}
+	for a := 0; a < fd; a++ {
+		for b := 0; b < a; b++ {
+			G[b*fd+a] = G[a*fd+b]
+		}
+	}
+	XtY := make([][]float64, len(Y))
+	for r, y := range Y {
+		v := make([]float64, fd)
+		for k := 0; k < n; k++ {
+			row := X[k*fd : (k+1)*fd]
+			for j, x := range row {
+				v[j] += x * y[k]
+			}
+		}
+		XtY[r] = v
+	}
+	bestErr := math.Inf(1)
+	var bestW [][]float64
+	A := make([]float64, fd*fd)
+	z := make([]float64, fd)
+	for _, lam := range ridgeGrid {
+		copy(A, G)
+		for a := 0; a < fd; a++ {
+			A[a*fd+a] += lam
+		}
+		if !cholesky(A, fd) {
+			continue
+		}
+		ws := make([][]float64, len(Y))
+		for r := range Y {
+			w := append([]float64(nil), XtY[r]...)
+			cholSolve(A, fd, w)
+			ws[r] = w
+		}
+		loo := 0.0
+		for k := 0; k < n; k++ {
+			row := X[k*fd : (k+1)*fd]
+			copy(z, row)
+			cholSolve(A, fd, z)
+			var h float64
+			for j, x := range row {
+				h += x * z[j]
+			}
+			for r, y := range Y {
+				var pred float64
+				for j, x := range row {
+					pred += ws[r][j] * x
+				}
+				e := (y[k] - pred) / math.Max(1-h, 1e-9)
+				loo += e * e
+			}
+		}
+		if loo < bestErr {
+			bestErr, bestW = loo, ws
+		}
+	}
+	if bestW == nil {
+		return ridgeModel{}
+	}
+	return ridgeModel{mu: mu, ybar: ybar, w: bestW, valid: true}
 }

@@ -3,9 +3,7 @@ package sampling
 import (
 	"context"
 	"math"
-	"os"
 	"slices"
-	"strconv"
 
 	"github.com/uqe-dev/uqe/errs"
 )
@@ -14,7 +12,10 @@ import (
 type SearchOptions struct {
 	// Strategy: "auto" (default: rank by the zero-shot prior, then judge
 	// one row at a time, re-ranking after every verdict with an online
-	// logistic regression on the embeddings, lexical features and prior),
+	// logistic regression on the embeddings and lexical features that
+	// takes the standardised prior as a fixed offset, so that early false
+	// verdicts among the top-ranked rows cannot unlearn a good prior; one
+	// warm-started SGD epoch over the judged rows per verdict),
 	// "paper" (the UQE paper: a random batch, then batches of the rows
 	// ranked highest by a logistic regression on the embeddings fitted to
 	// the verdicts so far), "scan" (rows in order), "uniform" (random
@@ -35,8 +36,9 @@ func Search(ctx context.Context, p *Population, oracle Oracle, k, budget int, se
 }
 
 // logreg is a small logistic regression over the embedding, the lexical
-// features and the standardised prior, trained by per-example SGD with L2
-// weight decay on the dense part.
+// features and the standardised prior (learned, or with fixPrior a fixed
+// offset of weight wp0), trained by per-example SGD with L2 weight decay on
+// the dense part.
 type logreg struct {
 	p               *Population
 	pz              []float64
@@ -55,7 +57,7 @@ type logreg struct {
 }
 
 func newLogreg(p *Population, useEmb, useLex, usePrior bool) *logreg {
-	m := &logreg{p: p, lr: envF("UQE_S_LR", 0.5), l2: envF("UQE_S_L2", 1e-3), posW: 1, wp0: envF("UQE_S_WP0", 1), lrLex: envF("UQE_S_LRLEX", 1)}
+	m := &logreg{p: p, lr: 0.5, l2: 1e-3, posW: 1, wp0: 1, lrLex: 1}
 	if useEmb && p.Emb != nil {
 		m.useEmb = true
 		m.w = make([]float64, len(p.Emb[0]))
@@ -246,8 +248,8 @@ func SearchWith(ctx context.Context, p *Population, oracle Oracle, k, budget int
 			}
 		}
 	case "auto":
-		model = newLogreg(p, envF("UQE_S_EMB", 1) > 0, envF("UQE_S_LEX", 1) > 0, true)
-		model.fixPrior = envF("UQE_S_FIX", 0) > 0
+		model = newLogreg(p, true, true, true)
+		model.fixPrior = true
 		if !model.useEmb && !model.useLex && !model.usePrior {
 			// nothing to rank by: random order
 			for len(rows) < budget && len(found) < k {
@@ -286,7 +288,7 @@ func SearchWith(ctx context.Context, p *Population, oracle Oracle, k, budget int
 				return found, len(rows), 0, err
 			}
 			sinceFull++
-			model.train(rows, ys, int(envF("UQE_S_EP", 2)), s)
+			model.train(rows, ys, 1, s)
 		}
 	default:
 		return nil, 0, 0, errs.New(errs.Usage, "sampling: unknown search strategy %q (want auto, paper, scan or uniform)", strategy)
@@ -352,11 +354,4 @@ func topUnjudged(n, m int, done []bool, score func(int) float64) []int {
 		out = append(out, x.r)
 	}
 	return out
-}
-
-func envF(name string, def float64) float64 {
-	if v, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
-		return v
-	}
-	return def
 }

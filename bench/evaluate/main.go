@@ -4,7 +4,7 @@
 // optional seeded noise; the estimators see only the texts' embeddings,
 // lexical features and a zero-shot prior from contrastive anchor phrases.
 //
-//	go run ./bench/evaluate            # full run (100 seeds)
+//	go run ./bench/evaluate            # full run (400 seeds, about 7 minutes)
 //	go run ./bench/evaluate -quick     # a few seeds, for iterating
 //
 // It reads ../shared/datasets (relative to the repository root) and skips
@@ -100,8 +100,8 @@ type config struct {
 	seeds, searchSeeds          int
 	budgets                     []int
 	noises                      []float64
-	quick, cpu                  bool
-	only, parts                 string
+	quick, cpu, priorDiag       bool
+	only, parts, strategies     string
 	workers                     int
 }
 
@@ -112,7 +112,7 @@ func main() {
 	flag.StringVar(&c.out, "out", "docs/evaluation.md", "the report to write")
 	flag.StringVar(&c.cache, "cache", "bench/out/cache", "embedding cache folder")
 	flag.StringVar(&c.embedKind, "embed", "auto", "embedder: use (USE-lite), hash, or auto (use when available)")
-	flag.IntVar(&c.seeds, "seeds", 100, "seeds per COUNT / GROUP BY cell")
+	flag.IntVar(&c.seeds, "seeds", 400, "seeds per COUNT / GROUP BY cell")
 	flag.IntVar(&c.searchSeeds, "search-seeds", 10, "seeds per LIMIT search cell")
 	flag.StringVar(&budgets, "budgets", "32,64,128,256", "COUNT budgets")
 	flag.StringVar(&noises, "noise", "0,0.05", "oracle noise levels (share of flipped verdicts)")
@@ -120,6 +120,8 @@ func main() {
 	flag.BoolVar(&c.cpu, "cpu", true, "measure the estimator's CPU time at 100k and 1M rows")
 	flag.StringVar(&c.only, "only", "", "evaluate only predicates whose name contains this")
 	flag.IntVar(&c.workers, "workers", runtime.GOMAXPROCS(0), "parallel runs")
+	flag.StringVar(&c.strategies, "strategies", strings.Join(countStrategies, ","), "COUNT strategies to evaluate (uniform is always included)")
+	flag.BoolVar(&c.priorDiag, "prior-diag", false, "print, per predicate, the true rows in each band of the prior ranking (true/rows), and exit")
 	flag.StringVar(&c.parts, "parts", "count,search,group", "which evaluations to run (comma-separated: count, search, group)")
 	flag.Parse()
 	for _, b := range strings.Split(budgets, ",") {
@@ -146,6 +148,13 @@ func main() {
 			c.searchSeeds = 3
 		}
 	}
+	var sel []string
+	for _, st := range countStrategies {
+		if st == "uniform" || slices.Contains(strings.Split(c.strategies, ","), st) {
+			sel = append(sel, st)
+		}
+	}
+	countStrategies = sel
 	if _, err := os.Stat(c.data); err != nil {
 		fmt.Fprintf(os.Stderr, "evaluate: datasets folder %s not found; nothing to evaluate (skipping)\n", c.data)
 		return
@@ -260,6 +269,31 @@ func run(ctx context.Context, c config) error {
 		}
 		p.pop = &sampling.Population{N: len(p.label), Emb: ds.row, Lex: ds.lex, Prior: prior}
 		ps = append(ps, p)
+	}
+	if c.priorDiag {
+		for _, p := range ps {
+			idx := make([]int, p.pop.N)
+			for i := range idx {
+				idx[i] = i
+			}
+			sort.SliceStable(idx, func(a, b int) bool { return p.pop.Prior[idx[a]] > p.pop.Prior[idx[b]] })
+			cuts := []float64{0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1}
+			line := p.def.name + ":"
+			at := 0
+			for _, cu := range cuts {
+				end := int(cu * float64(p.pop.N))
+				pos := 0
+				for _, i := range idx[at:end] {
+					if p.label[i] {
+						pos++
+					}
+				}
+				line += fmt.Sprintf(" %g:%d/%d", cu, pos, end-at)
+				at = end
+			}
+			fmt.Println(line)
+		}
+		return nil
 	}
 	rep := &report{cfg: c, started: start}
 	for _, p := range ps {
