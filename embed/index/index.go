@@ -22,14 +22,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
-	"errors"
 	"fmt"
-	"io/fs"
+	"github.com/uqe-dev/uqe/internal/boltfile"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/uqe-dev/uqe/embed"
@@ -51,21 +49,12 @@ const (
 	flushAfter = 2 * time.Second
 )
 
-// LockTimeout is how long one open waits for the file lock; Attempts is
-// how many times an open that timed out is tried.
-const (
-	LockTimeout = 5 * time.Second
-	Attempts    = 3
-)
-
 // Index is a persistent embedding index. Safe for concurrent use by
 // goroutines and by processes sharing the file. A nil *Index is valid: its
 // Embed computes every vector and stores nothing.
 type Index struct {
 	path string
-	// mu serialises this process's own opens (readers share, a writer
-	// excludes).
-	mu sync.RWMutex
+	file *boltfile.File
 }
 
 // DefaultPath is the default index file: uqe/embeddings.db under the
@@ -87,7 +76,7 @@ func Open(path string) (*Index, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, errs.Wrap(err, errs.BadPath, "index: %v", err)
 	}
-	ix := &Index{path: path}
+	ix := &Index{path: path, file: &boltfile.File{Path: path}}
 	// create the file (and check it is a bbolt file)
 	if err := ix.update(func(*bolt.Tx) error { return nil }); err != nil {
 		return nil, err
@@ -102,54 +91,15 @@ func (ix *Index) Path() string { return ix.path }
 // writes, so there is nothing to release.
 func (ix *Index) Close() error { return nil }
 
-func (ix *Index) open(readOnly bool) (*bolt.DB, error) {
-	opts := &bolt.Options{Timeout: LockTimeout, ReadOnly: readOnly}
-	var err error
-	for attempt := 0; attempt < Attempts; attempt++ {
-		var db *bolt.DB
-		db, err = bolt.Open(ix.path, 0o600, opts) // vectors leak content: owner only
-		if err == nil {
-			return db, nil
-		}
-		if !errors.Is(err, bolt.ErrTimeout) {
-			break
-		}
-	}
-	return nil, errs.Wrap(err, errs.BadFile, "index %s: %v", ix.path, err)
-}
-
 func (ix *Index) update(f func(*bolt.Tx) error) error {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	db, err := ix.open(false)
-	if err != nil {
-		return err
-	}
-	err = db.Update(f)
-	if cerr := db.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := ix.file.Update(f); err != nil {
 		return errs.Wrap(err, errs.BadFile, "index %s: %v", ix.path, err)
 	}
 	return nil
 }
 
 func (ix *Index) view(f func(*bolt.Tx) error) error {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	if _, err := os.Stat(ix.path); errors.Is(err, fs.ErrNotExist) {
-		return nil // removed behind our back: empty (a write recreates it)
-	}
-	db, err := ix.open(true)
-	if err != nil {
-		return err
-	}
-	err = db.View(f)
-	if cerr := db.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := ix.file.View(f); err != nil {
 		return errs.Wrap(err, errs.BadFile, "index %s: %v", ix.path, err)
 	}
 	return nil

@@ -14,10 +14,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io/fs"
+	"github.com/uqe-dev/uqe/internal/boltfile"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -33,21 +32,11 @@ const (
 	headerLen    = 9
 )
 
-// LockTimeout is how long one open waits for the file lock; Attempts is
-// how many times an open that timed out is tried.
-const (
-	LockTimeout = 5 * time.Second
-	Attempts    = 3
-)
-
 // Cache is a persistent llm.Cache. Safe for concurrent use by goroutines
 // and by processes sharing the file.
 type Cache struct {
 	path string
-	// mu serialises this process's own opens (readers share, a writer
-	// excludes), so goroutines wait here rather than polling the file
-	// lock.
-	mu sync.RWMutex
+	file *boltfile.File
 	// now is the clock for created-at stamps (tests may replace it).
 	now func() time.Time
 }
@@ -73,7 +62,7 @@ func Open(path string) (*Cache, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("cache: %w", err)
 	}
-	c := &Cache{path: path, now: time.Now}
+	c := &Cache{path: path, file: &boltfile.File{Path: path}, now: time.Now}
 	err := c.update(func(tx *bolt.Tx) error {
 		_, err := tx.CreateBucketIfNotExists(bucket)
 		return err
@@ -92,63 +81,15 @@ func (c *Cache) Path() string { return c.path }
 // need not know that.
 func (c *Cache) Close() error { return nil }
 
-// open opens the bbolt file, retrying when the file lock times out.
-func (c *Cache) open(readOnly bool) (*bolt.DB, error) {
-	opts := &bolt.Options{
-		Timeout:  LockTimeout,
-		ReadOnly: readOnly,
-		// The freelist is synced (bbolt's default): with NoFreelistSync
-		// every read-write open would rebuild it by scanning the whole
-		// file, and this cache opens the file for every write.
-	}
-	mode := os.FileMode(0o600) // answers may quote users' data
-	var err error
-	for attempt := 0; attempt < Attempts; attempt++ {
-		var db *bolt.DB
-		db, err = bolt.Open(c.path, mode, opts)
-		if err == nil {
-			return db, nil
-		}
-		if !errors.Is(err, bolt.ErrTimeout) {
-			break
-		}
-	}
-	return nil, fmt.Errorf("cache %s: %w", c.path, err)
-}
-
 func (c *Cache) update(f func(*bolt.Tx) error) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	db, err := c.open(false)
-	if err != nil {
-		return err
-	}
-	err = db.Update(f)
-	if cerr := db.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := c.file.Update(f); err != nil {
 		return fmt.Errorf("cache %s: %w", c.path, err)
 	}
 	return nil
 }
 
 func (c *Cache) view(f func(*bolt.Tx) error) error {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if _, err := os.Stat(c.path); errors.Is(err, fs.ErrNotExist) {
-		// removed behind our back: an empty cache (PutMany recreates it)
-		return nil
-	}
-	db, err := c.open(true)
-	if err != nil {
-		return err
-	}
-	err = db.View(f)
-	if cerr := db.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := c.file.View(f); err != nil {
 		return fmt.Errorf("cache %s: %w", c.path, err)
 	}
 	return nil
