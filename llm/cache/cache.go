@@ -14,11 +14,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/uqe-dev/uqe/internal/boltfile"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/uqe-dev/uqe/internal/boltfile"
 	bolt "go.etcd.io/bbolt"
 )
 
