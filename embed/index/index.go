@@ -29,9 +29,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/uqe-dev/uqe/internal/boltfile"
 	"github.com/uqe-dev/uqe/embed"
 	"github.com/uqe-dev/uqe/errs"
+	"github.com/uqe-dev/uqe/internal/boltfile"
 	bolt "go.etcd.io/bbolt"
 )
 
