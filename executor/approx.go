@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -297,7 +296,7 @@ func (a *approxAggOp) estimate(m Model, be *batchEnv, atoms []*planner.NLExpr, d
 	for k, r := range need {
 		needPos[r] = k
 	}
-	emb, prior, err := a.features(be, atoms, need)
+	emb, prior, err := a.x.phraseFeatures(be, atoms, need)
 	if err != nil {
 		return nil, err
 	}
@@ -403,35 +402,25 @@ func (a *approxAggOp) estimate(m Model, be *batchEnv, atoms []*planner.NLExpr, d
 	return a.aggregate(be, func(int) bool { return false }, est)
 }
 
-// features are the undecided rows' embeddings and their zero-shot prior
-// (similarity to the phrase's own embedding, when there is one phrase).
-func (a *approxAggOp) features(be *batchEnv, atoms []*planner.NLExpr, need []int) ([][]float32, []float64, error) {
-	if a.x.Embedder == nil || len(need) == 0 {
+// phraseFeatures are rows' embeddings and their zero-shot prior
+// (similarity to the phrase's own embedding, when there is one phrase),
+// for sampling and search.
+func (x *Exec) phraseFeatures(be *batchEnv, atoms []*planner.NLExpr, rows []int) ([][]float32, []float64, error) {
+	if x.Embedder == nil || len(rows) == 0 {
 		return nil, nil, nil
 	}
-	texts := make([]string, len(need))
-	env := &rowEnv{batchEnv: be}
-	for k, r := range need {
-		env.row = r
-		var sb strings.Builder
-		for _, c := range atoms[0].Context {
-			if v, ok := env.Col(c.ID); ok && !v.IsNull() {
-				if sb.Len() > 0 {
-					sb.WriteByte('\n')
-				}
-				sb.WriteString(value.ToText(v).S)
-			}
-		}
-		texts[k] = sb.String()
+	texts := make([]string, len(rows))
+	for k, r := range rows {
+		texts[k] = contextText(be, atoms[0].Context, r)
 	}
-	emb, err := a.x.Embedder.Embed(a.x.Ctx, texts)
+	emb, err := x.Embedder.Embed(x.Ctx, texts)
 	if err != nil {
 		return nil, nil, err
 	}
 	if len(atoms) != 1 {
 		return emb, nil, nil
 	}
-	pv, err := a.x.Embedder.Embed(a.x.Ctx, []string{atoms[0].Text})
+	pv, err := x.Embedder.Embed(x.Ctx, []string{atoms[0].Text})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -49,8 +49,7 @@ func (x *Exec) search(n *planner.SemFilter, m Model, be *batchEnv) ([]bool, erro
 	if b := m.Budget(); b != nil && b.Remaining() >= 0 {
 		budget = min(budget, int(b.Remaining()))
 	}
-	a := &approxAggOp{x: x, sf: n}
-	emb, prior, err := a.features(be, atoms, need)
+	emb, prior, err := x.phraseFeatures(be, atoms, need)
 	if err != nil {
 		return nil, err
 	}

@@ -469,21 +469,15 @@ func (s *semMapOp) Next() (arrow.RecordBatch, error) {
 	if err != nil {
 		return nil, err
 	}
-	arrs := make([]arrow.Array, 0, len(rec.Columns())+len(s.n.Exprs))
-	for _, a := range rec.Columns() {
-		a.Retain()
-		arrs = append(arrs, a)
-	}
+	var extra []arrow.Array
 	for i, e := range s.n.Exprs {
 		vals := ans.vals[e]
 		for r, v := range vals {
 			vals[r] = coerce(v, s.n.Cols[i].Type)
 		}
-		arrs = append(arrs, buildValues(s.x.Mem, s.n.Cols[i].Type, vals))
+		extra = append(extra, buildValues(s.x.Mem, s.n.Cols[i].Type, vals))
 	}
-	out := array.NewRecordBatch(schemaOf(s.Cols()), arrs, int64(n))
-	releaseAll(arrs)
-	return out, nil
+	return appendColumns(rec, s.Cols(), extra), nil
 }
 
 func (s *semMapOp) Close() { s.in.Close() }
@@ -633,14 +627,7 @@ func (s *semGroupOp) Next() (arrow.RecordBatch, error) {
 	for i, v := range labels {
 		labels[i] = coerce(v, planner.TText)
 	}
-	arrs := make([]arrow.Array, 0, len(rec.Columns())+1)
-	for _, a := range rec.Columns() {
-		a.Retain()
-		arrs = append(arrs, a)
-	}
-	arrs = append(arrs, buildValues(s.x.Mem, planner.TText, labels))
-	s.out = array.NewRecordBatch(schemaOf(s.Cols()), arrs, int64(n))
-	releaseAll(arrs)
+	s.out = appendColumns(rec, s.Cols(), []arrow.Array{buildValues(s.x.Mem, planner.TText, labels)})
 	return s.next()
 }
 
@@ -858,4 +845,13 @@ func (s *semRankOp) prefilter(rows []llm.Row, keep int) ([]int, error) {
 	out := append([]int(nil), order[:min(keep, len(order))]...)
 	sort.Ints(out)
 	return out, nil
+}
+
+// appendColumns returns rec with extra columns after its own (cols
+// describes the result); it takes ownership of extra.
+func appendColumns(rec arrow.RecordBatch, cols []planner.Col, extra []arrow.Array) arrow.RecordBatch {
+	arrs := append(append([]arrow.Array{}, rec.Columns()...), extra...)
+	out := array.NewRecordBatch(schemaOf(cols), arrs, rec.NumRows())
+	releaseAll(extra)
+	return out
 }

@@ -33,15 +33,17 @@ func (s *semJoinOp) Cols() []planner.Col {
 	return append(append([]planner.Col{}, s.l.Cols()...), s.r.Cols()...)
 }
 
-// sideText renders a side's columns that the condition reads, for
-// embedding.
-func sideText(be *batchEnv, refs []planner.ColRef, row int) string {
+// contextText renders the columns refs of one row as newline-separated
+// text (NULLs left out), for embedding.
+func contextText(be *batchEnv, refs []planner.ColRef, row int) string {
 	env := &rowEnv{batchEnv: be, row: row}
 	var b strings.Builder
 	for _, r := range refs {
 		if v, ok := env.Col(r.ID); ok && !v.IsNull() {
+			if b.Len() > 0 {
+				b.WriteByte('\n')
+			}
 			b.WriteString(value.ToText(v).S)
-			b.WriteByte('\n')
 		}
 	}
 	return b.String()
@@ -152,10 +154,10 @@ func (s *semJoinOp) block(left, right arrow.RecordBatch, blockK int) ([]int, []i
 	nl, nr := int(left.NumRows()), int(right.NumRows())
 	lt, rt := make([]string, nl), make([]string, nr)
 	for i := range lt {
-		lt[i] = sideText(lbe, lrefs, i)
+		lt[i] = contextText(lbe, lrefs, i)
 	}
 	for j := range rt {
-		rt[j] = sideText(rbe, rrefs, j)
+		rt[j] = contextText(rbe, rrefs, j)
 	}
 	lv, err := s.x.Embedder.Embed(s.x.Ctx, lt)
 	if err != nil {
