@@ -85,7 +85,7 @@ func (x *Exec) search(n *planner.SemFilter, m Model, be *batchEnv) ([]bool, erro
 	}
 	note := fmt.Sprintf("search: %d of %d undecided rows judged, %d of %d wanted rows found", judged, len(need), len(got), k)
 	if len(got) < k && judged < len(need) {
-		note += fmt.Sprintf(", stopped by the budget (estimated recall %.2f)", recall)
+		note += fmt.Sprintf(", stopped by the budget (recall at least about %.2f: a lower bound assuming the unjudged rows are no likelier to be true than the judged ones)", recall)
 	}
 	x.strategy(n, note)
 	return pass, nil

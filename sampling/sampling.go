@@ -31,11 +31,13 @@
 //     3%, 3-10%, 10-25%, 25-50% and the bottom half); a pilot of half the
 //     budget allocated 70% equally over the strata and 30% proportionally
 //     (the small top strata hold most of a rare predicate's variance), then
-//     Neyman allocation as above, except that a stratum's standard
-//     deviation is smoothed towards the binomial one of a logistic
-//     calibration of the prior fitted to all judged rows (mean of q(1−q)
-//     over the stratum), not towards the pooled one: a low-prior stratum
-//     whose pilot saw no true row keeps a small share, not an average one.
+//     Neyman allocation with each stratum's standard deviation taken from a
+//     logistic calibration of the prior fitted to all judged rows
+//     (√(p̄_h(1−p̄_h)), p̄_h the mean calibrated rate over the stratum), not
+//     from the stratum's own pilot: an allocation that gives a stratum more
+//     rows because its own pilot happened to see true rows biases its mean
+//     downwards (measured: −11% to −36% on the rare predicates of
+//     bench/evaluate before this rule, within ±3% after).
 //   - "ppi": uniform sampling with a prediction-powered (difference)
 //     estimator: a ridge-regression proxy cross-fitted over five folds, its
 //     coefficient re-estimated on the sample (so a useless proxy shrinks to
@@ -43,16 +45,17 @@
 //   - "auto" (the default): with a prior and embeddings, hybrid strata: the
 //     top 10% of the prior ranking cut at 0.5%, 1%, 3%, 5% and 10%, and
 //     the other 90% cut into budget/16 (2..8) k-means clusters of their
-//     embeddings; a pilot of 35% of the budget allocated as in
-//     prior-neyman, then calibrated Neyman allocation (shrunk 20% towards
-//     equal S_h); and the cross-fitted difference estimator inside the
-//     strata once at least 20 true and 20 false rows have been judged
-//     (before that a proxy fitted on a handful of one class adds variance;
-//     measured on the rare predicates of bench/evaluate). Below a budget
-//     of 64, or with a prior and no embeddings, the prior strata of
-//     prior-neyman instead of the hybrid ones (the hybrid's small top
-//     strata and equal pilot waste a small budget on common predicates);
-//     with embeddings only, budget/8 k-means strata.
+//     embeddings; a pilot of half the budget allocated as in prior-neyman,
+//     then Neyman allocation from the calibrated prior as in prior-neyman
+//     (shrunk 20% towards equal S_h); and the cross-fitted difference
+//     estimator inside the strata once at least 20 true and 20 false rows
+//     have been judged (before that a proxy fitted on a handful of one
+//     class adds variance; measured on the rare predicates of
+//     bench/evaluate). Below a budget of 64, or with a prior and no
+//     embeddings, the prior strata of prior-neyman instead of the hybrid
+//     ones (the hybrid's small top strata and equal pilot waste a small
+//     budget on common predicates); with embeddings only, budget/8 k-means
+//     strata.
 //
 // The proxy's features are the standardised prior and the indicators of 16
 // k-means clusters of the embeddings; without a prior (GROUP BY), the raw
@@ -72,18 +75,25 @@
 //
 // The variance of every estimator is the stratified formula
 // Σ N_h² (1 − n_h/N_h) s_h²/n_h (with the finite-population correction).
-// For COUNT it is turned into an effective sample size
+// For COUNT, each stratum's s_h² is its sample variance mixed with a model
+// variance p̄_h(1 − p̄_h) as four pseudo-observations, p̄_h the stratum's
+// rate under a logistic model of the standardised prior plus a shrunken
+// per-stratum effect (a random effect, ridge 1) fitted to the judged rows:
+// a stratum whose few judged rows happen to be all false still contributes
+// the variance the model expects of it, and one whose sample is large
+// speaks for itself. Under the difference estimator the model variance is
+// scaled by the share of variance the residuals keep, and the total by
+// n/(n − d − 1) for the d proxy features. (Without a prior, a stratum whose
+// sample is all false or all true is floored at the binomial variance of
+// its rate smoothed towards the design-weighted overall rate by one
+// pseudo-observation, while fewer than 15 true or false rows have been
+// judged.) The variance is turned into an effective sample size
 // n_eff = p̂(1 − p̂)/Var(p̂) (Kish), and the interval is Wilson's score
 // interval for p̂ at n_eff, so that it stays inside [0, 1] and is honest for
 // rare predicates and small samples; it is then clipped to the hard bounds
-// [rows judged true, N − rows judged false]. A stratum whose sample is all
-// false (or all true) would contribute no variance; its variance is floored
-// at the binomial variance of its rate smoothed towards the design-weighted
-// overall rate by one pseudo-observation (half of that under the difference estimator),
-// while fewer than 15 true (or false) rows have been judged.
-// A sample with no true row gives
-// 0 with a one-sided Wilson upper bound (never a bare 0). SUM and AVG use
-// normal intervals (AVG by linearisation of the ratio).
+// [rows judged true, N − rows judged false]. A sample with no true row
+// gives 0 with a one-sided Wilson upper bound (never a bare 0). SUM and AVG
+// use normal intervals (AVG by linearisation of the ratio).
 //
 // # Determinism and budget
 //
@@ -290,7 +300,10 @@ const proxyK = 16
 // proxyCluScale is the value of a row's cluster indicator.
 const proxyCluScale = 1.0
 
-// proxyEmb reports whether the proxy's features include the raw embedding:
+// proxyEmb reports whether the proxy's features include the raw embedding
+// (measured again after the bias fix: 16 or 48 random projections of the
+// embedding beside the prior and cluster indicators raised auto's error at
+// B=128 on common predicates from 0.60x to 0.63x and 0.64x uniform's):
 // only without a prior (GROUP BY, or COUNT with no prior). With a prior, the
 // 512 raw coordinates fitted on a hundred judged rows add more noise than
 // signal (measured in bench/evaluate); the cluster indicators and the prior

@@ -96,13 +96,13 @@ var groupDefs = []struct{ dataset, col, phrase string }{
 var countStrategies = []string{"uniform", "stratified", "stratified-b8", "neyman", "prior-neyman", "ppi", "auto"}
 
 type config struct {
-	data, out, cache, embedKind string
-	seeds, searchSeeds          int
-	budgets                     []int
-	noises                      []float64
-	quick, cpu, priorDiag       bool
-	only, parts, strategies     string
-	workers                     int
+	data, out, cache, embedKind, tsv string
+	seeds, searchSeeds               int
+	budgets                          []int
+	noises                           []float64
+	quick, cpu, priorDiag            bool
+	only, parts, strategies          string
+	workers                          int
 }
 
 func main() {
@@ -110,6 +110,7 @@ func main() {
 	var budgets, noises string
 	flag.StringVar(&c.data, "data", "../shared/datasets", "the shared datasets folder")
 	flag.StringVar(&c.out, "out", "docs/evaluation.md", "the report to write")
+	flag.StringVar(&c.tsv, "tsv", "", "also write every COUNT cell to this file as tab-separated values (for analysis)")
 	flag.StringVar(&c.cache, "cache", "bench/out/cache", "embedding cache folder")
 	flag.StringVar(&c.embedKind, "embed", "auto", "embedder: use (USE-lite), hash, or auto (use when available)")
 	flag.IntVar(&c.seeds, "seeds", 400, "seeds per COUNT / GROUP BY cell")
@@ -152,6 +153,11 @@ func main() {
 	for _, st := range countStrategies {
 		if st == "uniform" || slices.Contains(strings.Split(c.strategies, ","), st) {
 			sel = append(sel, st)
+		}
+	}
+	for _, st := range strings.Split(c.strategies, ",") {
+		if st = strings.TrimSpace(st); st != "" && !slices.Contains(sel, st) {
+			sel = append(sel, st) // a strategy outside the report's list (experiments)
 		}
 	}
 	countStrategies = sel
@@ -348,6 +354,11 @@ func run(ctx context.Context, c config) error {
 	if err := os.WriteFile(c.out, []byte(rep.render()), 0o644); err != nil {
 		return err
 	}
+	if c.tsv != "" {
+		if err := os.WriteFile(c.tsv, []byte(rep.countTSV()), 0o644); err != nil {
+			return err
+		}
+	}
 	logf("wrote %s in %s", c.out, rep.elapsed.Round(time.Second))
 	return nil
 }
@@ -415,6 +426,9 @@ type countCell struct {
 	strategy            string
 	seeds               int
 	relErr, cover, wide float64 // means
+	below, above        float64 // share of seeds whose interval lies below / above the truth
+	sum, sum2, hw       float64 // Σ estimate, Σ estimate², Σ half-width/1.96 (for the spread ratio)
+	truth               float64
 	maxJudged, dups     int
 	overBudget          int
 }
@@ -461,10 +475,19 @@ func evalCount(ctx context.Context, c config, p *pred, noise float64) []countCel
 				cl := &cells[j.b*len(countStrategies)+j.s]
 				cl.seeds++
 				cl.relErr += math.Abs(e.Value-t) / t
-				if e.Low <= t && t <= e.High {
+				switch {
+				case e.High < t:
+					cl.below++
+				case e.Low > t:
+					cl.above++
+				default:
 					cl.cover++
 				}
 				cl.wide += (e.High - e.Low) / t
+				cl.sum += e.Value
+				cl.truth = t
+				cl.sum2 += e.Value * e.Value
+				cl.hw += (e.High - e.Low) / 2 / 1.96
 				cl.maxJudged = max(cl.maxJudged, len(o.seen))
 				cl.dups += o.dup
 				if len(o.seen) > c.budgets[j.b] || e.Judged != len(o.seen) {
@@ -487,6 +510,8 @@ func evalCount(ctx context.Context, c config, p *pred, noise float64) []countCel
 		n := float64(cells[i].seeds)
 		cells[i].relErr /= n
 		cells[i].cover /= n
+		cells[i].below /= n
+		cells[i].above /= n
 		cells[i].wide /= n
 	}
 	return cells

@@ -314,6 +314,31 @@ func (r *report) render() string {
 		}
 		w("\n")
 	}
+	w("## COUNT: bias\n\n")
+	w("Mean signed error of the estimate relative to the truth, over the seeds, at B=128 (an unbiased estimator's is within about ±2·(mean relative error)/√seeds of 0). Adaptive allocation that gives a stratum more rows when its own pilot saw true rows biases the stratum means downwards; `auto` and `prior-neyman` therefore allocate from the prior's calibration fitted to all judged rows, and only `neyman` (the textbook pilot) keeps the per-stratum pilot.\n\n")
+	for _, noise := range c.noises {
+		w("### noise %.2f\n\n| predicate |", noise)
+		for _, s := range countStrategies {
+			w(" %s |", s)
+		}
+		w("\n|---|")
+		for range countStrategies {
+			w("---:|")
+		}
+		w("\n")
+		for _, p := range r.preds {
+			w("| %s |", p.name)
+			for _, s := range countStrategies {
+				if cl := r.cell(noise, p.name, 128, s); cl != nil && cl.truth > 0 && cl.seeds > 0 {
+					w(" %+.1f%% |", 100*(cl.sum/float64(cl.seeds)-cl.truth)/cl.truth)
+				} else {
+					w(" |")
+				}
+			}
+			w("\n")
+		}
+		w("\n")
+	}
 	w("## COUNT: per predicate\n\n")
 	w("Each cell: mean relative error · ratio to uniform · coverage of the 95%% interval · mean interval width relative to the truth.\n\n")
 	for _, noise := range c.noises {
@@ -345,7 +370,7 @@ func (r *report) render() string {
 	}
 
 	w("## LIMIT 50 at a budget of 256 (rare predicates)\n\n")
-	w("Yield = rows returned (all judged true by the oracle) ÷ rows judged; recall = rows returned ÷ min(50, true rows). `paper`: a random batch of 16, then batches of 16 ranked by a logistic regression on the embeddings; `auto`: the zero-shot prior, then one row at a time re-ranked by an online logistic regression on embeddings + TF-IDF with the prior as a fixed offset. False rows: returned rows the oracle judged false (must be 0) / whose human label is false (noise > 0 only).\n\n")
+	w("Yield = rows returned (all judged true by the oracle) ÷ rows judged; recall = rows returned ÷ min(50, true rows). `paper`: a random batch of 16, then batches of 16 ranked by a logistic regression on the embeddings; `auto`: the zero-shot prior, then one row at a time re-ranked by an online logistic regression on embeddings + TF-IDF with the prior as a fixed offset, plus an exemplar term (similarity to the rows judged true minus similarity to those judged false, embedding and TF-IDF) and an exploration draw after 16 false verdicts in a row (see `sampling.SearchOptions`). The estimated recall is the engine's lower bound (it assumes the unjudged rows are no likelier to be true than the judged ones). False rows: returned rows the oracle judged false (must be 0) / whose human label is false (noise > 0 only).\n\n")
 	w("| noise | predicate | strategy | yield | recall@50 | rows judged | est. recall (all true rows) | true recall (all) | false rows (oracle / label) |\n|---:|---|---|---:|---:|---:|---:|---:|---|\n")
 	for _, s := range r.search {
 		w("| %.2f | %s | %s | %.2f | %.2f | %.0f | %.2f | %.2f | %d / %d |\n", s.noise, s.pred, s.strategy, s.yield, s.recall, s.judged, s.estRecall, s.trueRecallAll, s.falseOracle, s.falseTruth)
@@ -439,4 +464,23 @@ func wilsonCI(p float64, n int) (lo, hi float64) {
 	c := (p + z*z/(2*nf)) / den
 	h := z / den * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf))
 	return c - h, c + h
+}
+
+// countTSV lists every COUNT cell: its error, the ratio to uniform's at the
+// same noise and budget, and where its intervals missed the truth.
+func (r *report) countTSV() string {
+	var b strings.Builder
+	b.WriteString("noise\tpred\trare\tbudget\tstrategy\trelerr\tratio\tcover\tbelow\tabove\twidth\tsdratio\tbias\n")
+	for _, cl := range r.count {
+		ratio := math.NaN()
+		if u := r.cell(cl.noise, cl.pred, cl.budget, "uniform"); u != nil && u.relErr > 0 {
+			ratio = cl.relErr / u.relErr
+		}
+		// sdratio: the mean estimated standard error over the estimates'
+		// actual spread (1 for a well-calibrated variance)
+		n := float64(cl.seeds)
+		sd := math.Sqrt(math.Max(cl.sum2/n-(cl.sum/n)*(cl.sum/n), 0))
+		fmt.Fprintf(&b, "%.2f\t%s\t%v\t%d\t%s\t%.4f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.2f\t%+.3f\n", cl.noise, cl.pred, cl.rare, cl.budget, cl.strategy, cl.relErr, ratio, cl.cover, cl.below, cl.above, cl.wide, cl.hw/n/sd, (cl.sum/n-cl.truth)/cl.truth)
+	}
+	return b.String()
 }
