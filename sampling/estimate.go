@@ -18,6 +18,8 @@ type plan struct {
 	proxy  bool   // cross-fitted difference estimator
 	// modelAlloc: see sampler.modelAlloc
 	modelAlloc bool
+	// eqShare overrides pilotEqualShare (0: the default)
+	eqShare float64
 	// pilot is the share of the budget judged before Neyman allocation;
 	// shrink the weight of the equal-S allocation mixed into Neyman's.
 	pilot, shrink float64
@@ -31,7 +33,7 @@ var plans = map[string]plan{
 	"neyman":        {strata: "kmeans10", neyman: true, pilot: 0.5, shrink: 0.5},
 	"prior-neyman":  {strata: "prior", neyman: true, pilot: 0.5, shrink: 0.5, modelAlloc: true},
 	"ppi":           {strata: "none", proxy: true},
-	"auto":          {strata: "auto", neyman: true, proxy: true, pilot: 0.5, shrink: 0.2, modelAlloc: true},
+	"auto":          {strata: "auto", neyman: true, proxy: true, pilot: 0.5, shrink: 0, modelAlloc: true},
 }
 
 // Strategies lists the estimator strategies by name (see the package
@@ -80,7 +82,7 @@ func (p *Population) designFor(strata string, budget int) (*design, error) {
 	case "auto":
 		switch {
 		case hasPrior && hasEmb && budget >= 64:
-			k := max(2, min(budget/16, 8))
+			k := max(2, min(budget/8, 16))
 			return p.getDesign(fmt.Sprintf("hybrid:%d", k), func() ([]int32, int) {
 				return p.hybridStrata(k)
 			}), nil
@@ -763,7 +765,11 @@ func estimate(ctx context.Context, p *Population, oracle Oracle, budget int, kin
 		case pl.neyman && r > 0:
 			w = s.neymanWeights(s.responses(kind)[0])
 		case pl.neyman && (d.key == "prior" || strings.HasPrefix(d.key, "hybrid:")):
-			w = s.pilotWeights(pilotEqualShare)
+			eq := pilotEqualShare
+			if pl.eqShare > 0 {
+				eq = pl.eqShare
+			}
+			w = s.pilotWeights(eq)
 		default:
 			w = s.propWeights()
 		}

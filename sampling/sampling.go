@@ -44,10 +44,10 @@
 //     the plain mean).
 //   - "auto" (the default): with a prior and embeddings, hybrid strata: the
 //     top 10% of the prior ranking cut at 0.5%, 1%, 3%, 5% and 10%, and
-//     the other 90% cut into budget/16 (2..8) k-means clusters of their
+//     the other 90% cut into budget/8 (2..16) k-means clusters of their
 //     embeddings; a pilot of half the budget allocated as in prior-neyman,
 //     then Neyman allocation from the calibrated prior as in prior-neyman
-//     (shrunk 20% towards equal S_h); and the cross-fitted difference
+//     (not shrunk towards equal S_h); and the cross-fitted difference
 //     estimator inside the strata once at least 20 true and 20 false rows
 //     have been judged (before that a proxy fitted on a handful of one
 //     class adds variance; measured on the rare predicates of
