@@ -78,7 +78,7 @@
 // For COUNT, each stratum's s_h² is its sample variance mixed with a model
 // variance p̄_h(1 − p̄_h) as four pseudo-observations, p̄_h the stratum's
 // rate under a logistic model of the standardised prior plus a shrunken
-// per-stratum effect (a random effect, ridge 1) fitted to the judged rows:
+// per-stratum effect (a random effect, ridge 0.5) fitted to the judged rows:
 // a stratum whose few judged rows happen to be all false still contributes
 // the variance the model expects of it, and one whose sample is large
 // speaks for itself. Under the difference estimator the model variance is
