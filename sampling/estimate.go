@@ -30,7 +30,7 @@ var plans = map[string]plan{
 	"uniform":       {strata: "none"},
 	"stratified":    {strata: "kmeans10"},
 	"stratified-b8": {strata: "kmeansb8"},
-	"neyman":        {strata: "kmeans10", neyman: true, pilot: 0.5, shrink: 0.5},
+	"neyman":        {strata: "kmeans10", neyman: true, pilot: 0.5, shrink: 0.5, modelAlloc: true},
 	"prior-neyman":  {strata: "prior", neyman: true, pilot: 0.5, shrink: 0.5, modelAlloc: true},
 	"ppi":           {strata: "none", proxy: true},
 	"auto":          {strata: "auto", neyman: true, proxy: true, pilot: 0.5, shrink: 0, modelAlloc: true},
@@ -472,7 +472,7 @@ func (s *sampler) neymanWeights(y []float64) []float64 {
 	}
 	pv /= math.Max(n-1, 1)
 	var modelVar []float64
-	if s.d.key == "prior" || strings.HasPrefix(s.d.key, "hybrid:") {
+	if s.modelAlloc || s.d.key == "prior" || strings.HasPrefix(s.d.key, "hybrid:") {
 		if s.modelAlloc {
 			rate, _ := s.calibrated(y)
 			if rate != nil {
@@ -486,8 +486,8 @@ func (s *sampler) neymanWeights(y []float64) []float64 {
 		}
 	}
 	a := 8.0
-	if modelVar != nil && s.modelAlloc {
-		a = 1e9
+	if s.modelAlloc {
+		a = 1e9 // the model's (or, without one, the pooled) variance alone
 	}
 	S := make([]float64, H)
 	var sbar, N float64

@@ -22,11 +22,15 @@
 //     embeddings as strata, proportional allocation.
 //   - "stratified-b8": the same with K = budget/8 clusters (2..32).
 //   - "neyman": K=10 k-means strata; a proportional pilot of half the
-//     budget, then the rest allocated by Neyman's rule from the pilot's
-//     stratum standard deviations (smoothed towards the pooled one by 8
-//     pseudo-observations, then shrunk 50% towards proportional: an
-//     allocation that reacts strongly to a small pilot biases the stratum
-//     means).
+//     budget, then the rest allocated by Neyman's rule with each stratum's
+//     standard deviation from the prior's calibration fitted to all judged
+//     rows (as in prior-neyman; without a prior the pooled one, i.e.
+//     proportional allocation), shrunk 50% towards proportional. (The
+//     textbook rule, deviations from each stratum's own pilot, biased rare
+//     counts by −12% to −28% in bench/evaluate: a stratum whose pilot
+//     happened to see no true row gets few more rows and keeps its low
+//     mean, one whose pilot saw some gets many more and regresses to the
+//     truth.)
 //   - "prior-neyman": strata from quantiles of the zero-shot Prior (the top
 //     3%, 3-10%, 10-25%, 25-50% and the bottom half); a pilot of half the
 //     budget allocated 70% equally over the strata and 30% proportionally
@@ -36,8 +40,13 @@
 //     (√(p̄_h(1−p̄_h)), p̄_h the mean calibrated rate over the stratum), not
 //     from the stratum's own pilot: an allocation that gives a stratum more
 //     rows because its own pilot happened to see true rows biases its mean
-//     downwards (measured: −11% to −36% on the rare predicates of
-//     bench/evaluate before this rule, within ±3% after).
+//     downwards (measured: −4% to −36% on the rare predicates of
+//     bench/evaluate before this rule). A smaller bias remains (up to −8%
+//     to −11% on one rare predicate at B=128, the table "COUNT: bias" of
+//     docs/evaluation.md): the calibration is fitted mostly to the top
+//     strata's own pilot rows, so their outcome still steers their share.
+//     Estimating from the second phase alone, with the pilot's rows as
+//     known values, would remove it (not done yet).
 //   - "ppi": uniform sampling with a prediction-powered (difference)
 //     estimator: a ridge-regression proxy cross-fitted over five folds, its
 //     coefficient re-estimated on the sample (so a useless proxy shrinks to
