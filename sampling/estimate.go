@@ -898,13 +898,15 @@ const countModelWeight = 4.0
 // countModelWeight pseudo-observations:
 // a stratum whose few judged rows happen to be all false (or all true)
 // keeps the variance the model expects of it, and a stratum of one judged
-// row has one. Under the difference estimator the model variance is scaled
+// row has one (for strata of fewer than smallMax rows, the larger of that
+// rate and the prior-only calibration's). Under the difference estimator the model variance is scaled
 // by the share of y's within-stratum variance the residuals keep, and the
 // whole by n/(n − d − 1) for the d proxy features (cross-fitted residuals
 // of a fit on a hundred rows still understate the variance by about the
 // degrees of freedom the fit used). Without a prior it is varianceFloor.
 func (s *sampler) countVariance(e, y []float64, proxy bool) float64 {
 	rate := s.stratumRates(y)
+	prate, _ := s.calibrated(y)
 	if rate == nil {
 		share := 1.0
 		if proxy {
@@ -952,7 +954,12 @@ func (s *sampler) countVariance(e, y []float64, proxy bool) float64 {
 		if nh == 0 || nh >= Nh {
 			continue
 		}
-		m := rate[h] * (1 - rate[h]) * r
+		q := rate[h]
+		if prate != nil && len(ps) < smallMax {
+			// few rows: the stratum's own outcome must not lower its model
+			q = math.Max(q, prate[h])
+		}
+		m := q * (1 - q) * r
 		sv := m
 		if len(ps) >= 2 {
 			var mu, ss float64
@@ -1059,3 +1066,13 @@ func (s *sampler) stratumRates(y []float64) []float64 {
 	}
 	return rate
 }
+
+// smallMax: countVariance takes, for a stratum of fewer judged rows than
+// this, the larger of the stratum model's rate and the prior-only
+// calibration's, so that a few judged rows that happen to be all false do
+// not lower their own stratum's model variance (which made the variance
+// smallest exactly when the estimate was low). Measured in bench/evaluate
+// (400 seeds, B = 64..256, 210 cells per noise level), cells under 91% /
+// over 99% coverage: without it 3/7 at noise 0 and 4/0 at noise 0.05; with
+// 5: 2/7 and 3/0; with 8: 2/9 and 3/1.
+const smallMax = 5

@@ -90,7 +90,9 @@
 // per-stratum effect (a random effect, ridge 0.5) fitted to the judged rows:
 // a stratum whose few judged rows happen to be all false still contributes
 // the variance the model expects of it, and one whose sample is large
-// speaks for itself. Under the difference estimator the model variance is
+// speaks for itself (below 5 judged rows, the larger of that rate and the
+// prior-only calibration's, so a stratum's own zeros cannot lower its own
+// model variance). Under the difference estimator the model variance is
 // scaled by the share of variance the residuals keep, and the total by
 // n/(n − d − 1) for the d proxy features. (Without a prior, a stratum whose
 // sample is all false or all true is floored at the binomial variance of
