@@ -16,8 +16,6 @@ type plan struct {
 	strata string // "none", "kmeans10", "kmeansb8", "prior", "auto"
 	neyman bool   // Neyman allocation after a proportional pilot
 	proxy  bool   // cross-fitted difference estimator
-	// modelAlloc: see sampler.modelAlloc
-	modelAlloc bool
 	// eqShare overrides pilotEqualShare (0: the default)
 	eqShare float64
 	// pilot is the share of the budget judged before Neyman allocation;
@@ -30,10 +28,10 @@ var plans = map[string]plan{
 	"uniform":       {strata: "none"},
 	"stratified":    {strata: "kmeans10"},
 	"stratified-b8": {strata: "kmeansb8"},
-	"neyman":        {strata: "kmeans10", neyman: true, pilot: 0.5, shrink: 0.5, modelAlloc: true},
-	"prior-neyman":  {strata: "prior", neyman: true, pilot: 0.5, shrink: 0.5, modelAlloc: true},
+	"neyman":        {strata: "kmeans10", neyman: true, pilot: 0.5, shrink: 0.5},
+	"prior-neyman":  {strata: "prior", neyman: true, pilot: 0.5, shrink: 0.5},
 	"ppi":           {strata: "none", proxy: true},
-	"auto":          {strata: "auto", neyman: true, proxy: true, pilot: 0.5, shrink: 0, modelAlloc: true},
+	"auto":          {strata: "auto", neyman: true, proxy: true, pilot: 0.5, shrink: 0},
 }
 
 // Strategies lists the estimator strategies by name (see the package
@@ -110,12 +108,6 @@ type sampler struct {
 	y     []bool
 	// shrink is the weight of the equal-S allocation in neymanWeights
 	shrink float64
-	// modelAlloc: Neyman allocation from the calibrated prior's stratum
-	// deviations alone, not the stratum's own pilot: an allocation that
-	// gives a stratum more rows when its own pilot saw more true rows
-	// biases the stratum means (measured: -11% to -36% on the rare
-	// predicates of bench/evaluate)
-	modelAlloc bool
 }
 
 func newSampler(p *Population, d *design, seed uint64) *sampler {
@@ -448,66 +440,40 @@ func (s *sampler) varianceFloor(e, y []float64, share float64) float64 {
 }
 
 // neymanWeights returns allocation weights N_h·((1−shr)·S_h + shr·S̄) from
-// the sample so far, with each stratum's variance of y smoothed towards a
-// model variance by a pseudo-observations (so a stratum whose pilot saw no
-// true row keeps a share). The model variance is the pooled variance, or,
-// when the strata are cut from the prior, the mean of q(1−q) over the
-// stratum for q a logistic calibration of the prior fitted to the judged
-// rows (so that a stratum of low prior whose pilot saw nothing keeps only a
-// small share).
+// the sample so far, S_h = √(p̄_h(1−p̄_h)) for p̄_h the stratum's rate under
+// the prior's calibration fitted to all judged rows (calibrated), never
+// the stratum's own pilot: an allocation that gives a stratum more rows
+// when its own pilot saw true rows biases the stratum means downwards
+// (measured: −12% to −36% on the rare predicates of bench/evaluate).
+// Without a prior every S_h is the pooled deviation (proportional
+// allocation).
 func (s *sampler) neymanWeights(y []float64) []float64 {
 	H := s.d.H()
-	var m float64
-	for _, v := range y {
-		m += v
-	}
 	n := float64(len(y))
 	if n == 0 {
 		return s.propWeights()
 	}
-	m /= n
+	rate := s.calibrated(y)
 	var pv float64
-	for _, v := range y {
-		pv += (v - m) * (v - m)
-	}
-	pv /= math.Max(n-1, 1)
-	var modelVar []float64
-	if s.modelAlloc || s.d.key == "prior" || strings.HasPrefix(s.d.key, "hybrid:") {
-		if s.modelAlloc {
-			rate, _ := s.calibrated(y)
-			if rate != nil {
-				modelVar = make([]float64, len(rate))
-				for h, q := range rate {
-					modelVar[h] = q * (1 - q)
-				}
-			}
-		} else {
-			modelVar = s.calibratedVar(y)
+	if rate == nil {
+		var m float64
+		for _, v := range y {
+			m += v
 		}
-	}
-	a := 8.0
-	if s.modelAlloc {
-		a = 1e9 // the model's (or, without one, the pooled) variance alone
+		m /= n
+		for _, v := range y {
+			pv += (v - m) * (v - m)
+		}
+		pv /= math.Max(n-1, 1)
 	}
 	S := make([]float64, H)
 	var sbar, N float64
 	for h := 0; h < H; h++ {
-		ps := s.pos[h]
-		var mh, ss float64
-		for _, i := range ps {
-			mh += y[i]
+		if rate != nil {
+			S[h] = math.Sqrt(rate[h] * (1 - rate[h]))
+		} else {
+			S[h] = math.Sqrt(pv)
 		}
-		if len(ps) > 0 {
-			mh /= float64(len(ps))
-		}
-		for _, i := range ps {
-			ss += (y[i] - mh) * (y[i] - mh)
-		}
-		mv := pv
-		if modelVar != nil {
-			mv = modelVar[h]
-		}
-		S[h] = math.Sqrt((ss + a*mv) / (math.Max(float64(len(ps))-1, 0) + a))
 		Nh := float64(len(s.d.members[h]))
 		sbar += Nh * S[h]
 		N += Nh
@@ -521,23 +487,15 @@ func (s *sampler) neymanWeights(y []float64) []float64 {
 	return w
 }
 
-// calibratedVar fits q = σ(a + b·z) (z the standardised prior) to the
-// judged binary responses y by a few Newton steps with a weak ridge
-// penalty, and returns per stratum the mean of q(1−q) over (at most 2048
-// evenly spaced) member rows. The fitted slope is kept ≥ 0.
-func (s *sampler) calibratedVar(y []float64) []float64 {
-	_, qq := s.calibrated(y)
-	return qq
-}
-
-// calibrated fits q = σ(a + b·z) as calibratedVar describes and returns,
-// per stratum, the mean of q (the modelled rate of true rows) and the mean
-// of q(1−q), over (at most 2048 evenly spaced) member rows; nil without a
-// prior or with fewer than 4 judged rows.
-func (s *sampler) calibrated(y []float64) (rate, qq []float64) {
+// calibrated fits q = σ(a + b·z) (z the standardised prior) to the judged
+// binary responses y by a few Newton steps with a weak ridge penalty on b
+// (the fitted slope is kept ≥ 0) and returns, per stratum, the mean of q
+// (the modelled rate of true rows) over (at most 2048 evenly spaced)
+// member rows; nil without a prior or with fewer than 4 judged rows.
+func (s *sampler) calibrated(y []float64) []float64 {
 	pz := s.p.priorZ()
 	if pz == nil || len(y) < 4 {
-		return nil, nil
+		return nil
 	}
 	var m float64
 	for _, v := range y {
@@ -575,22 +533,18 @@ func (s *sampler) calibrated(y []float64) (rate, qq []float64) {
 		}
 	}
 	b = math.Max(b, 0)
-	rate = make([]float64, s.d.H())
-	qq = make([]float64, s.d.H())
+	rate := make([]float64, s.d.H())
 	for h, mem := range s.d.members {
 		step := max(1, len(mem)/2048)
-		var t, tq float64
+		var t float64
 		c := 0
 		for j := 0; j < len(mem); j += step {
-			q := sigmoid(a + b*pz[mem[j]])
-			t += q * (1 - q)
-			tq += q
+			t += sigmoid(a + b*pz[mem[j]])
 			c++
 		}
-		qq[h] = t / float64(c)
-		rate[h] = tq / float64(c)
+		rate[h] = t / float64(c)
 	}
-	return rate, qq
+	return rate
 }
 
 // pilotWeights mixes proportional allocation with equal allocation per
@@ -724,18 +678,10 @@ func estimate(ctx context.Context, p *Population, oracle Oracle, budget int, kin
 	}
 	s := newSampler(p, d, o.Seed)
 	s.shrink = pl.shrink
-	s.modelAlloc = pl.modelAlloc
 	z := zFor(o.conf())
 	R := o.rounds()
 	H := d.H()
-	capN := make([]int, H)
-	lo := make([]int, H)
-	for h := range capN {
-		capN[h] = len(d.members[h])
-		if H > 1 {
-			lo[h] = min(2, budget/(2*H))
-		}
-	}
+	capN, lo := d.bounds(budget)
 	// cumulative targets
 	targets := make([]int, R)
 	first := 0
@@ -906,7 +852,7 @@ const countModelWeight = 4.0
 // degrees of freedom the fit used). Without a prior it is varianceFloor.
 func (s *sampler) countVariance(e, y []float64, proxy bool) float64 {
 	rate := s.stratumRates(y)
-	prate, _ := s.calibrated(y)
+	prate := s.calibrated(y)
 	if rate == nil {
 		share := 1.0
 		if proxy {

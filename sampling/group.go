@@ -72,15 +72,7 @@ func GroupDistribution(ctx context.Context, p *Population, oracle LabelOracle, b
 	var labels []string
 	z := zFor(o.conf())
 	R := o.rounds()
-	H := d.H()
-	capN := make([]int, H)
-	lo := make([]int, H)
-	for h := range capN {
-		capN[h] = len(d.members[h])
-		if H > 1 {
-			lo[h] = min(2, budget/(2*H))
-		}
-	}
+	capN, lo := d.bounds(budget)
 	var res GroupResult
 	for r := 0; r < R; r++ {
 		if err := ctx.Err(); err != nil {

@@ -258,6 +258,23 @@ type design struct {
 
 func (d *design) H() int { return len(d.members) }
 
+// bounds returns, per stratum, the most rows a sample can take (its size)
+// and the least an allocation of budget rows gives it (2, or fewer when
+// the budget cannot give every stratum 2 rows in its first half; none
+// with a single stratum).
+func (d *design) bounds(budget int) (capN, lo []int) {
+	H := d.H()
+	capN = make([]int, H)
+	lo = make([]int, H)
+	for h := range capN {
+		capN[h] = len(d.members[h])
+		if H > 1 {
+			lo[h] = min(2, budget/(2*H))
+		}
+	}
+	return capN, lo
+}
+
 // getDesign returns (and caches) the design named key, built by build
 // (which returns each row's stratum and the number of strata).
 func (p *Population) getDesign(key string, build func() ([]int32, int)) *design {

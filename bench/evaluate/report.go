@@ -289,15 +289,8 @@ func (r *report) render() string {
 	w("## COUNT: error relative to uniform sampling (geometric means)\n\n")
 	w("Geometric mean over predicates of (strategy's mean relative error) / (uniform's), by budget.\n\n")
 	for _, noise := range c.noises {
-		w("### noise %.2f\n\n| class | budget |", noise)
-		for _, s := range countStrategies {
-			w(" %s |", s)
-		}
-		w("\n|---|---:|")
-		for range countStrategies {
-			w("---:|")
-		}
-		w("\n")
+		w("### noise %.2f\n\n", noise)
+		w("%s", strategyHeader("| class | budget |", "|---|---:|"))
 		for _, rare := range []bool{false, true} {
 			for _, bud := range c.budgets {
 				cls := "common"
@@ -317,15 +310,8 @@ func (r *report) render() string {
 	w("## COUNT: bias\n\n")
 	w("Mean signed error of the estimate relative to the truth, over the seeds, at B=128 (an unbiased estimator's is within about ±2·(mean relative error)/√seeds of 0). Adaptive allocation that gives a stratum more rows when its own pilot saw true rows biases the stratum means downwards; `neyman`, `prior-neyman` and `auto` therefore allocate from the prior's calibration fitted to all judged rows (the textbook per-stratum pilot biased `neyman` by −12%% to −28%% on the rare predicates).\n\n")
 	for _, noise := range c.noises {
-		w("### noise %.2f\n\n| predicate |", noise)
-		for _, s := range countStrategies {
-			w(" %s |", s)
-		}
-		w("\n|---|")
-		for range countStrategies {
-			w("---:|")
-		}
-		w("\n")
+		w("### noise %.2f\n\n", noise)
+		w("%s", strategyHeader("| predicate |", "|---|"))
 		for _, p := range r.preds {
 			w("| %s |", p.name)
 			for _, s := range countStrategies {
@@ -482,5 +468,21 @@ func (r *report) countTSV() string {
 		sd := math.Sqrt(math.Max(cl.sum2/n-(cl.sum/n)*(cl.sum/n), 0))
 		fmt.Fprintf(&b, "%.2f\t%s\t%v\t%d\t%s\t%.4f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.2f\t%+.3f\n", cl.noise, cl.pred, cl.rare, cl.budget, cl.strategy, cl.relErr, ratio, cl.cover, cl.below, cl.above, cl.wide, cl.hw/n/sd, (cl.sum/n-cl.truth)/cl.truth)
 	}
+	return b.String()
+}
+
+// strategyHeader is the header of a table with one column per COUNT
+// strategy after the lead columns (lead and its separator row sep).
+func strategyHeader(lead, sep string) string {
+	var b strings.Builder
+	b.WriteString(lead)
+	for _, s := range countStrategies {
+		fmt.Fprintf(&b, " %s |", s)
+	}
+	b.WriteString("\n" + sep)
+	for range countStrategies {
+		b.WriteString("---:|")
+	}
+	b.WriteString("\n")
 	return b.String()
 }
