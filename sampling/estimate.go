@@ -444,7 +444,7 @@ func (s *sampler) varianceFloor(e, y []float64, share float64) float64 {
 // the prior's calibration fitted to all judged rows (calibrated), never
 // the stratum's own pilot: an allocation that gives a stratum more rows
 // when its own pilot saw true rows biases the stratum means downwards
-// (measured: −12% to −36% on the rare predicates of bench/evaluate).
+// (measured: by up to −36% on the rare predicates of bench/evaluate).
 // Without a prior every S_h is the pooled deviation (proportional
 // allocation).
 func (s *sampler) neymanWeights(y []float64) []float64 {

@@ -40,7 +40,7 @@
 //     (√(p̄_h(1−p̄_h)), p̄_h the mean calibrated rate over the stratum), not
 //     from the stratum's own pilot: an allocation that gives a stratum more
 //     rows because its own pilot happened to see true rows biases its mean
-//     downwards (measured: −4% to −36% on the rare predicates of
+//     downwards (measured: by up to −36% on the rare predicates of
 //     bench/evaluate before this rule). A smaller bias remains (up to −8%
 //     to −11% on one rare predicate at B=128, the table "COUNT: bias" of
 //     docs/evaluation.md): the calibration is fitted mostly to the top
