@@ -216,6 +216,9 @@ type Result struct {
 	schema  *arrow.Schema
 	closed  bool
 	onClose func()
+	// plan is the statement's plan, for the statistics (phrase → table
+	// version) recorded when it closes.
+	plan planner.Node
 }
 
 // HasRows reports whether the statement produces a result set.
@@ -281,7 +284,7 @@ func (r *Result) Close() {
 		r.Stats.addModel(r.client.Stats())
 	}
 	if r.exec != nil && r.db != nil {
-		r.db.phraseStore().add(r.exec.PhraseObs)
+		r.db.recordObservations(r.plan, r.exec, r.client)
 	}
 	r.Stats.WallMS = float64(time.Since(r.start).Microseconds()) / 1000
 	if r.onClose != nil {
@@ -383,7 +386,7 @@ func (s *Session) query(ctx context.Context, q *ast.Query, args []value.Value) (
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Columns: columnsOf(n.Columns()), op: op, db: s.db, exec: x, client: client, schema: executor.SchemaOf(n.Columns())}, nil
+	return &Result{Columns: columnsOf(n.Columns()), op: op, db: s.db, exec: x, client: client, schema: executor.SchemaOf(n.Columns()), plan: n}, nil
 }
 
 // newExec returns an execution context for a plan, with the model layer
@@ -633,7 +636,9 @@ func (s *Session) explain(ctx context.Context, st *ast.Explain, args []value.Val
 			for k, v := range x.Strategies {
 				text += fmt.Sprintf("strategy: %s: %s\n", k, v)
 			}
+			text += analyzeNote(x, client)
 		}
+		s.db.recordObservations(n, x, client)
 	}
 	var rows [][]value.Value
 	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {

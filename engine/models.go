@@ -221,7 +221,7 @@ func (s *Session) prepareExec(x *executor.Exec) (*llm.Client, error) {
 		budget = 0
 	}
 	conc, _ := strconv.Atoi(s.settings["concurrency"])
-	c := llm.NewClient(b, llm.Options{
+	c := llm.NewClient(timeCalls(b), llm.Options{
 		Concurrency: conc,
 		BatchSize:   batch,
 		Cache:       s.db.responseCache(),

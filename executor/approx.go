@@ -508,6 +508,10 @@ func (a *approxAggOp) estimateOne(ag *planner.AggCall, pop *sampling.Population,
 	switch {
 	case ag.Name == "count" && ag.Star:
 		e, err := sampling.Count(a.x.Ctx, pop, orc, budget, o)
+		if err == nil && !e.Exact {
+			a.x.Estimates = append(a.x.Estimates, EstimateObs{Phrases: texts(nlAtoms(a.sf.Cond)), Strategy: e.Strategy,
+				N: pop.N, Judged: e.Judged, Value: e.Value, Low: e.Low, High: e.High, Conf: o.Conf, Partial: e.Partial})
+		}
 		return shift(e, dcnt), err
 	case ag.Name == "count":
 		e, err := sampling.Sum(a.x.Ctx, weights(nonNull), orc, budget, o)
@@ -536,6 +540,20 @@ func (a *approxAggOp) estimateOne(ag *planner.AggCall, pop *sampling.Population,
 	lo := math.Min(mix(e.Low, c.Low), mix(e.Low, c.High))
 	hi := math.Max(mix(e.High, c.Low), mix(e.High, c.High))
 	return sampling.Estimate{Value: mix(e.Value, c.Value), Low: lo, High: hi, Judged: max(e.Judged, c.Judged), Strategy: e.Strategy}, nil
+}
+
+// EstimateObs is one COUNT(*) estimated from a sample of the rows a
+// semantic filter left undecided: the population (N undecided rows), the
+// rows judged, the strategy that produced it and its interval at
+// confidence Conf, all over the undecided rows only (rows the structured
+// predicates decided are not part of it).
+type EstimateObs struct {
+	Phrases          []string
+	Strategy         string
+	N, Judged        int
+	Value, Low, High float64
+	Conf             float64
+	Partial          bool
 }
 
 // atomGroup is the phrases of a condition that read the same columns:

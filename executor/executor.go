@@ -66,6 +66,9 @@ type Exec struct {
 	// PhraseObs counts, per predicate phrase, the rows the model judged and
 	// how many it found true (the engine remembers them for later plans).
 	PhraseObs map[string][2]int64
+	// Estimates records the COUNT(*) estimates approximate aggregates made
+	// from a sample (see EstimateObs), for the engine's statistics.
+	Estimates []EstimateObs
 	// subCache memoises subquery results by outer binding.
 	subCache map[*planner.Subquery]map[string]*subResult
 }
