@@ -296,7 +296,7 @@ func (a *approxAggOp) estimate(m Model, be *batchEnv, atoms []*planner.NLExpr, d
 	for k, r := range need {
 		needPos[r] = k
 	}
-	emb, prior, err := a.x.phraseFeatures(be, atoms, need)
+	emb, _, prior, err := a.x.rowFeatures(be, atoms, need, false)
 	if err != nil {
 		return nil, err
 	}
@@ -400,39 +400,6 @@ func (a *approxAggOp) estimate(m Model, be *batchEnv, atoms []*planner.NLExpr, d
 	}
 	a.x.strategy(a.sf, note)
 	return a.aggregate(be, func(int) bool { return false }, est)
-}
-
-// phraseFeatures are rows' embeddings and their zero-shot prior
-// (similarity to the phrase's own embedding, when there is one phrase),
-// for sampling and search.
-func (x *Exec) phraseFeatures(be *batchEnv, atoms []*planner.NLExpr, rows []int) ([][]float32, []float64, error) {
-	if x.Embedder == nil || len(rows) == 0 {
-		return nil, nil, nil
-	}
-	texts := make([]string, len(rows))
-	for k, r := range rows {
-		texts[k] = contextText(be, atoms[0].Context, r)
-	}
-	emb, err := x.Embedder.Embed(x.Ctx, texts)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(atoms) != 1 {
-		return emb, nil, nil
-	}
-	pv, err := x.Embedder.Embed(x.Ctx, []string{atoms[0].Text})
-	if err != nil {
-		return nil, nil, err
-	}
-	prior := make([]float64, len(emb))
-	for i, v := range emb {
-		var d float32
-		for j := range v {
-			d += v[j] * pv[0][j]
-		}
-		prior[i] = float64(d)
-	}
-	return emb, prior, nil
 }
 
 // argValues reads every aggregate's argument for every row.

@@ -119,14 +119,15 @@ func (a *approxGroupOp) Next() (arrow.RecordBatch, error) {
 	}
 	defer rec.Release()
 	a.x.Sem.RowsIn += int64(n)
-	// Embeddings: for the taxonomy's spread-out sample and the strata.
+	// Embeddings (long texts in windows, see rowFeatures): for the
+	// taxonomy's spread-out sample and the strata.
 	texts := make([]string, n)
 	for i, r := range rows {
 		texts[i] = r.Text()
 	}
 	var emb [][]float32
 	if a.x.Embedder != nil {
-		if emb, err = a.x.Embedder.Embed(a.x.Ctx, texts); err != nil {
+		if emb, _, err = a.x.embedRows(texts, "", false); err != nil {
 			return nil, err
 		}
 	}

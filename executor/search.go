@@ -13,9 +13,11 @@ import (
 // search finds Limit rows that pass a semantic filter while judging few:
 // rows the structured part decides are taken (or dropped) for free; then
 // the undecided rows are judged in the order of a zero-shot prior (their
-// embedding's similarity to the phrase), re-ranked after every verdict by
-// an online proxy (package sampling), until enough rows passed or the
-// budget is spent. Only rows judged true are returned.
+// text's similarity to the phrase, window by window for long texts),
+// re-ranked after every verdict by an online proxy on their embeddings and
+// TF-IDF vectors (package sampling; features from rowFeatures), until
+// enough rows passed or the budget is spent. Only rows judged true are
+// returned.
 func (x *Exec) search(n *planner.SemFilter, m Model, be *batchEnv) ([]bool, error) {
 	rows := int(be.rec.NumRows())
 	pass := make([]bool, rows)
@@ -49,11 +51,11 @@ func (x *Exec) search(n *planner.SemFilter, m Model, be *batchEnv) ([]bool, erro
 	if b := m.Budget(); b != nil && b.Remaining() >= 0 {
 		budget = min(budget, int(b.Remaining()))
 	}
-	emb, prior, err := x.phraseFeatures(be, atoms, need)
+	emb, lex, prior, err := x.rowFeatures(be, atoms, need, true)
 	if err != nil {
 		return nil, err
 	}
-	pop := &sampling.Population{N: len(need), Emb: emb, Prior: prior}
+	pop := &sampling.Population{N: len(need), Emb: emb, Lex: lex, Prior: prior}
 	oracle := func(ctx context.Context, idx []int) ([]bool, error) {
 		br := make([]int, len(idx))
 		for i, j := range idx {

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/uqe-dev/uqe/sampling"
+	"github.com/uqe-dev/uqe/textfeat"
 )
 
 // predDef is one predicate: a label test standing in for the model, and
@@ -248,12 +249,12 @@ func run(ctx context.Context, c config) error {
 		if err != nil {
 			return err
 		}
-		ds := &dataset{t: t, emb: e, lex: lexical(t.text)}
+		ds := &dataset{t: t, emb: e, lex: textfeat.Lexical(t.text)}
 		for i := range t.text {
-			ds.row = append(ds.row, e.rowVec(i))
+			ds.row = append(ds.row, e.Row(i))
 		}
 		datasets[n] = ds
-		logf("loaded %s: %d rows, %d windows, embedder %s", n, len(t.text), len(e.vec), e.emb.Name())
+		logf("loaded %s: %d rows, %d windows, embedder %s", n, len(t.text), len(e.Vec), e.emb.Name())
 	}
 	var ps []*pred
 	for _, d := range want {
