@@ -113,3 +113,13 @@ func (d *dsEmb) prior(ctx context.Context, pos, neg string) ([]float64, error) {
 		return float64(embed.Cosine(v, a[0]) - embed.Cosine(v, a[1]))
 	}), nil
 }
+
+// phrasePrior is the prior the engine computes from a query alone: each
+// row's window-combined cosine to the predicate's phrase.
+func (d *dsEmb) phrasePrior(ctx context.Context, phrase string) ([]float64, error) {
+	a, err := d.emb.Embed(ctx, []string{phrase})
+	if err != nil {
+		return nil, err
+	}
+	return d.Prior(func(v []float32) float64 { return float64(embed.Cosine(v, a[0])) }), nil
+}

@@ -103,6 +103,7 @@ type config struct {
 	noises                           []float64
 	quick, cpu, priorDiag            bool
 	only, parts, strategies          string
+	priorKind                        string // "anchors" or "phrase"
 	workers                          int
 }
 
@@ -124,6 +125,7 @@ func main() {
 	flag.IntVar(&c.workers, "workers", runtime.GOMAXPROCS(0), "parallel runs")
 	flag.StringVar(&c.strategies, "strategies", strings.Join(countStrategies, ","), "COUNT strategies to evaluate (uniform is always included)")
 	flag.BoolVar(&c.priorDiag, "prior-diag", false, "print, per predicate, the true rows in each band of the prior ranking (true/rows), and exit")
+	flag.StringVar(&c.priorKind, "prior", "anchors", "the zero-shot prior: anchors (two hand-written descriptive phrases per predicate, cos(row, positive) − cos(row, negative)) or phrase (what the engine computes from the query alone: cos(row, the predicate's phrase))")
 	flag.StringVar(&c.parts, "parts", "count,search,group", "which evaluations to run (comma-separated: count, search, group)")
 	flag.Parse()
 	for _, b := range strings.Split(budgets, ",") {
@@ -199,6 +201,10 @@ type dataset struct {
 }
 
 // pred is a predicate ready to evaluate.
+// ownPriorBudget is the budget at which the report also measures COUNT
+// with the engine's own prior.
+const ownPriorBudget = 128
+
 type pred struct {
 	def   predDef
 	ds    *dataset
@@ -206,6 +212,9 @@ type pred struct {
 	pop   *sampling.Population
 	rare  bool
 	rate  float64
+	// the engine's own prior (cosine to the phrase) and both priors' AUC
+	phrasePrior          []float64
+	anchorAUC, phraseAUC float64
 }
 
 func run(ctx context.Context, c config) error {
@@ -270,9 +279,18 @@ func run(ctx context.Context, c config) error {
 		}
 		p.rate = float64(pos) / float64(len(p.label))
 		p.rare = p.rate < 0.04
-		prior, err := ds.emb.prior(ctx, d.pos, d.neg)
+		anchors, err := ds.emb.prior(ctx, d.pos, d.neg)
 		if err != nil {
 			return err
+		}
+		p.phrasePrior, err = ds.emb.phrasePrior(ctx, d.phrase)
+		if err != nil {
+			return err
+		}
+		p.anchorAUC, p.phraseAUC = auc(anchors, p.label), auc(p.phrasePrior, p.label)
+		prior := anchors
+		if c.priorKind == "phrase" {
+			prior = p.phrasePrior
 		}
 		p.pop = &sampling.Population{N: len(p.label), Emb: ds.row, Lex: ds.lex, Prior: prior}
 		ps = append(ps, p)
@@ -305,7 +323,7 @@ func run(ctx context.Context, c config) error {
 	rep := &report{cfg: c, started: start}
 	for _, p := range ps {
 		rep.preds = append(rep.preds, predInfo{name: p.def.name, dataset: p.def.dataset, phrase: p.def.phrase,
-			rate: p.rate, n: len(p.label), rare: p.rare, pos: p.def.pos, neg: p.def.neg, auc: auc(p.pop.Prior, p.label)})
+			rate: p.rate, n: len(p.label), rare: p.rare, pos: p.def.pos, neg: p.def.neg, auc: p.anchorAUC, phraseAUC: p.phraseAUC})
 	}
 	for _, noise := range c.noises {
 		if !c.part("count") {
@@ -315,6 +333,22 @@ func run(ctx context.Context, c config) error {
 			logf("COUNT noise %.2f %s", noise, p.def.name)
 			rep.count = append(rep.count, evalCount(ctx, c, p, noise)...)
 		}
+	}
+	if c.part("count") && c.priorKind == "anchors" && slices.Contains(c.budgets, ownPriorBudget) {
+		// the same cells with the engine's own prior (cosine to the phrase)
+		saved := countStrategies
+		countStrategies = []string{"uniform", "prior-neyman", "auto"}
+		cc := c
+		cc.budgets = []int{ownPriorBudget}
+		for _, noise := range c.noises {
+			for _, p := range ps {
+				logf("COUNT (phrase prior) noise %.2f %s", noise, p.def.name)
+				q := *p
+				q.pop = &sampling.Population{N: p.pop.N, Emb: p.pop.Emb, Lex: p.pop.Lex, Prior: p.phrasePrior}
+				rep.ownPrior = append(rep.ownPrior, evalCount(ctx, cc, &q, noise)...)
+			}
+		}
+		countStrategies = saved
 	}
 	for _, noise := range c.noises {
 		if !c.part("search") {

@@ -18,7 +18,7 @@ type predInfo struct {
 	rate                            float64
 	n                               int
 	rare                            bool
-	auc                             float64
+	auc, phraseAUC                  float64
 }
 
 type cpuResult struct {
@@ -34,6 +34,7 @@ type report struct {
 	elapsed     time.Duration
 	preds       []predInfo
 	count       []countCell
+	ownPrior    []countCell // COUNT cells with the engine's own prior (B = ownPriorBudget)
 	search      []searchCell
 	group       []groupCell
 	determinism []detResult
@@ -166,9 +167,12 @@ func (r *report) render() string {
 	if c.embedKind != "" {
 		w(" -embed %s", c.embedKind)
 	}
+	if c.priorKind != "anchors" {
+		w(" -prior %s", c.priorKind)
+	}
 	w("` on %s (%s, GOMAXPROCS %d), in %s. ", r.started.UTC().Format("2006-01-02 15:04 UTC"), runtime.GOARCH, runtime.GOMAXPROCS(0), r.elapsed.Round(time.Second))
 	w("COUNT and GROUP BY cells average %d seeds, LIMIT cells %d seeds (scan is deterministic: 1 run). Oracle noise levels: %v.\n\n", c.seeds, c.searchSeeds, c.noises)
-	w("The oracle (the simulated model) is the dataset's human label; with noise ε, each row's verdict is flipped when a hash of (predicate, row) falls below ε, independently of the sampling seed, and the truth is then the noisy oracle's answer over all rows (what judging every row would return). The estimators never see labels: only the row embeddings (embedder `%s`; long dialogues are embedded in windows of 80 words, combined as normalize(mean)+normalize(max)), hashed TF-IDF features, and a zero-shot prior, cos(row, positive anchor) − cos(row, negative anchor), from two hand-written descriptive phrases per predicate (listed at the end).\n\n", c.embedKind)
+	w("The oracle (the simulated model) is the dataset's human label; with noise ε, each row's verdict is flipped when a hash of (predicate, row) falls below ε, independently of the sampling seed, and the truth is then the noisy oracle's answer over all rows (what judging every row would return). The estimators never see labels: only the row embeddings (embedder `%s`; long dialogues are embedded in windows of 80 words, combined as normalize(mean)+normalize(max)), hashed TF-IDF features, and a zero-shot prior: %s.\n\n", c.embedKind, priorText(c.priorKind))
 	if c.embedKind == "hash" {
 		w("**Embedder note.** The USE-lite encoder (`embed/use`) was not available when this report was generated, so embeddings are the hashing TF-IDF embedder (`embed.NewHash(512)`, fitted on each dataset). It captures lexical overlap only; the zero-shot prior and the k-means strata are weaker than with a semantic encoder. Rerun with `-embed use` once it lands.\n\n")
 	}
@@ -276,15 +280,19 @@ func (r *report) render() string {
 	}
 	w("\n")
 
-	w("## Predicates\n\n| predicate | dataset | rows | true rate | class | prior AUC |\n|---|---|---:|---:|---|---:|\n")
+	w("## Predicates\n\n| predicate | phrase | dataset | rows | true rate | class | prior AUC: anchors | prior AUC: phrase |\n|---|---|---|---:|---:|---|---:|---:|\n")
 	for _, p := range r.preds {
 		cls := "common"
 		if p.rare {
 			cls = "rare"
 		}
-		w("| %s | %s | %d | %s | %s | %.3f |\n", p.name, p.dataset, p.n, pct(p.rate), cls, p.auc)
+		w("| %s | %s | %s | %d | %s | %s | %.3f | %.3f |\n", p.name, p.phrase, p.dataset, p.n, pct(p.rate), cls, p.auc, p.phraseAUC)
 	}
-	w("\nPrior AUC: how well the zero-shot prior ranks true rows above false ones (0.5 = chance).\n\n")
+	w("\nPrior AUC: how well a zero-shot prior ranks true rows above false ones (0.5 = chance). *anchors*: cos(row, positive anchor) − cos(row, negative anchor), two hand-written descriptive phrases per predicate (listed at the end); *phrase*: cos(row, the phrase), which is what the engine computes from a query alone. This report's estimators use the **%s** prior", c.priorKind)
+	if c.priorKind == "anchors" {
+		w(": what the engine reaches when the phrase is as descriptive as the anchors; the section \"COUNT with the engine's own prior\" below measures `auto` with the phrase alone")
+	}
+	w(".\n\n")
 
 	w("## COUNT: error relative to uniform sampling (geometric means)\n\n")
 	w("Geometric mean over predicates of (strategy's mean relative error) / (uniform's), by budget.\n\n")
@@ -324,6 +332,9 @@ func (r *report) render() string {
 			w("\n")
 		}
 		w("\n")
+	}
+	if len(r.ownPrior) > 0 {
+		r.writeOwnPrior(w)
 	}
 	w("## COUNT: per predicate\n\n")
 	w("Each cell: mean relative error · ratio to uniform · coverage of the 95%% interval · mean interval width relative to the truth.\n\n")
@@ -485,4 +496,63 @@ func strategyHeader(lead, sep string) string {
 	}
 	b.WriteString("\n")
 	return b.String()
+}
+
+// writeOwnPrior is the section comparing COUNT with the anchors' prior and
+// with the engine's own prior (cosine to the phrase), at ownPriorBudget.
+func (r *report) writeOwnPrior(w func(string, ...any)) {
+	c := r.cfg
+	b := ownPriorBudget
+	find := func(cells []countCell, noise float64, pred, s string) *countCell {
+		for i := range cells {
+			x := &cells[i]
+			if x.noise == noise && x.pred == pred && x.budget == b && x.strategy == s {
+				return x
+			}
+		}
+		return nil
+	}
+	ratio := func(cells []countCell, noise float64, pred, s string) float64 {
+		u, x := find(cells, noise, pred, "uniform"), find(cells, noise, pred, s)
+		if u == nil || x == nil || u.relErr == 0 {
+			return math.NaN()
+		}
+		return x.relErr / u.relErr
+	}
+	w("## COUNT with the engine's own prior\n\n")
+	w("The tables above give the estimators the anchors' prior (two hand-written descriptive phrases per predicate). From a query alone the engine has only the phrase, so its prior is cos(row, phrase). Here `prior-neyman` and `auto` at B=%d run with that prior (same seeds); each cell is the mean relative error's ratio to uniform's (and, for `auto` with the phrase prior, its interval coverage).\n\n", b)
+	for _, noise := range c.noises {
+		w("### noise %.2f\n\n", noise)
+		w("| predicate | phrase | AUC anchors | AUC phrase | auto, anchors | auto, phrase | coverage | prior-neyman, phrase |\n|---|---|---:|---:|---:|---:|---:|---:|\n")
+		var ga, gp [2][]float64
+		for _, p := range r.preds {
+			ra, rp, rn := ratio(r.count, noise, p.name, "auto"), ratio(r.ownPrior, noise, p.name, "auto"), ratio(r.ownPrior, noise, p.name, "prior-neyman")
+			cov := math.NaN()
+			if x := find(r.ownPrior, noise, p.name, "auto"); x != nil {
+				cov = x.cover
+			}
+			w("| %s | %s | %.3f | %.3f | %.2f× | %.2f× | %s | %.2f× |\n", p.name, p.phrase, p.auc, p.phraseAUC, ra, rp, pctShort(cov), rn)
+			k := 0
+			if p.rare {
+				k = 1
+			}
+			if !math.IsNaN(ra) && !math.IsNaN(rp) {
+				ga[k] = append(ga[k], ra)
+				gp[k] = append(gp[k], rp)
+			}
+		}
+		for k, cls := range []string{"common", "rare"} {
+			if len(ga[k]) > 0 {
+				w("| **geometric mean, %s** | | | | %.2f× | %.2f× | | |\n", cls, geo(ga[k]), geo(gp[k]))
+			}
+		}
+		w("\n")
+	}
+}
+
+func priorText(kind string) string {
+	if kind == "phrase" {
+		return "cos(row, the predicate's phrase), what the engine computes from a query alone"
+	}
+	return "cos(row, positive anchor) − cos(row, negative anchor), from two hand-written descriptive phrases per predicate (listed at the end); the engine, which has only the query's phrase, computes cos(row, phrase) instead, and the section \"COUNT with the engine's own prior\" measures what that costs"
 }
