@@ -496,3 +496,35 @@ func TestApproximateGroupBy(t *testing.T) {
 		t.Errorf("group counts add up to %d, want about 13083", total)
 	}
 }
+
+// TestGroupedEstimateNeedsARowPerGroup: an aggregate estimated per group
+// needs at least one judged row in every group with undecided rows; a
+// smaller budget fails before any call and says how much is needed
+// (before, such a group reported 0 with an interval invented from no
+// data), and a budget of exactly that much answers every group.
+func TestGroupedEstimateNeedsARowPerGroup(t *testing.T) {
+	q := `SELECT id % 3 AS g, COUNT(*), CI_LOW(COUNT(*)), CI_HIGH(COUNT(*)) FROM sms WHERE "the message is spam" GROUP BY g`
+	s := simDB(t, smsDir+"/sim.json", map[string]string{"budget": "2", "embed": "hash"})
+	_, st, err := run(t, s, q)
+	if errs.CodeOf(err) != errs.BudgetExceeded || st.ModelCalls != 0 {
+		t.Fatalf("budget 2 over 3 groups: err %v after %d calls, want %s before any call", err, st.ModelCalls, errs.BudgetExceeded)
+	}
+	if !strings.Contains(err.Error(), "at least 3") {
+		t.Errorf("error %q does not say how much is needed", err)
+	}
+	s = simDB(t, smsDir+"/sim.json", map[string]string{"budget": "3", "embed": "hash"})
+	rows, st := mustRun(t, s, q)
+	if len(rows) != 3 || st.RowsJudged != 3 || !st.Approximate {
+		t.Fatalf("budget 3: rows %v, stats %+v", rows, st)
+	}
+	for _, r := range rows {
+		var n, lo, hi float64
+		parts := strings.Split(r, "|")
+		fmt.Sscan(parts[1], &n)
+		fmt.Sscan(parts[2], &lo)
+		fmt.Sscan(parts[3], &hi)
+		if !(lo <= n && n <= hi) || hi-lo < 100 {
+			t.Errorf("group %s: %v in [%v, %v]: want a wide interval around the estimate from one row", parts[0], n, lo, hi)
+		}
+	}
+}

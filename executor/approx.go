@@ -3,7 +3,9 @@ package executor
 import (
 	"context"
 	"fmt"
+	"github.com/uqe-dev/uqe/errs"
 	"math"
+	"sort"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -337,21 +339,32 @@ func (a *approxAggOp) estimate(m Model, be *batchEnv, atoms []*planner.NLExpr, d
 	if strategy == "" {
 		strategy = "auto"
 	}
+	// Each group with undecided rows needs at least one judged row per
+	// aggregate for any estimate (with none, its interval would be
+	// invented); the rest of the budget goes to the groups by size.
+	sizes := make([]int, len(order))
+	for g, gk := range order {
+		for _, r := range groups[gk] {
+			if decided[r] == 0 {
+				sizes[g]++
+			}
+		}
+	}
+	gbs, minNeed := splitBudget(sizes, budget/len(kinds))
+	if budget/len(kinds) < minNeed {
+		return nil, errs.At(atoms[0].Pos, errs.BudgetExceeded, "the budget of %d rows judged is too small to estimate %d aggregate(s) in %d group(s) from a sample: at least %d are needed, one per group and aggregate (SET budget = N to raise it, 0 for no limit)", budget, len(kinds), minNeed, minNeed*len(kinds))
+	}
 	est := map[string][]sampling.Estimate{}
 	judged, used := 0, strategy
 	partial := false
-	for _, gk := range order {
+	for g, gk := range order {
 		var gneed []int
 		for _, r := range groups[gk] {
 			if decided[r] == 0 {
 				gneed = append(gneed, r)
 			}
 		}
-		gb := budget
-		if len(order) > 1 && len(need) > 0 {
-			gb = budget * len(gneed) / len(need)
-		}
-		gb /= len(kinds)
+		gb := gbs[g]
 		pop := &sampling.Population{N: len(gneed)}
 		if emb != nil {
 			pop.Emb = make([][]float32, len(gneed))
@@ -578,4 +591,72 @@ func (g *atomGroup) plan(m Model, rows []llm.Row) (int, error) {
 func Approximable(n *planner.Aggregate) bool {
 	_, ok := approximable(n)
 	return ok
+}
+
+// splitBudget divides budget between groups of sizes rows: one row to
+// each non-empty group first, the rest in proportion to size (largest
+// remainders; never more than a group's size). need is the number of
+// non-empty groups, the least budget that gives every one an estimate.
+func splitBudget(sizes []int, budget int) (out []int, need int) {
+	out = make([]int, len(sizes))
+	total := 0
+	for _, n := range sizes {
+		if n > 0 {
+			need++
+			total += n
+		}
+	}
+	if budget < need || total == 0 {
+		return out, need
+	}
+	left := budget
+	for g, n := range sizes {
+		if n > 0 {
+			out[g] = 1
+			left--
+		}
+	}
+	// proportional shares of the rest, capped at each group's size;
+	// repeat while capped groups leave budget over
+	for left > 0 {
+		room := 0
+		for g, n := range sizes {
+			room += n - out[g]
+		}
+		if room == 0 {
+			break
+		}
+		type rem struct {
+			g int
+			f float64
+		}
+		var rems []rem
+		given := 0
+		for g, n := range sizes {
+			r := n - out[g]
+			if r <= 0 {
+				continue
+			}
+			share := float64(left) * float64(r) / float64(room)
+			k := min(int(share), r)
+			out[g] += k
+			given += k
+			if out[g] < n {
+				rems = append(rems, rem{g, share - float64(k)})
+			}
+		}
+		left -= given
+		sort.SliceStable(rems, func(i, j int) bool { return rems[i].f > rems[j].f })
+		for _, x := range rems {
+			if left == 0 {
+				break
+			}
+			out[x.g]++
+			left--
+		}
+		if given == 0 && len(rems) == 0 {
+			break
+		}
+	}
+	return out, need
 }

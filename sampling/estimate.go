@@ -663,6 +663,10 @@ func estimate(ctx context.Context, p *Population, oracle Oracle, budget int, kin
 		}
 		return e, nil
 	}
+	if budget == 0 {
+		// with no judged row any interval would be invented
+		return Estimate{}, errs.New(errs.BudgetExceeded, "sampling: a budget of 0 rows judged gives no estimate over %d rows; at least 1 is needed", p.N)
+	}
 	var d *design
 	var err error
 	if exact {

@@ -206,6 +206,14 @@ func TestExactWhenBudgetCoversAll(t *testing.T) {
 	if errs.CodeOf(err) != errs.BudgetExceeded {
 		t.Errorf("exact under budget: %v, want %s", err, errs.BudgetExceeded)
 	}
+	// no row may be judged: no estimate (an interval would be invented)
+	for _, s := range []string{"uniform", "auto"} {
+		o := newOracle(truth)
+		_, err := EstimateCount(context.Background(), pop, o.judge, 0, s, 0.95, 1, nil)
+		if errs.CodeOf(err) != errs.BudgetExceeded || len(o.seen) != 0 {
+			t.Errorf("%s at budget 0: %v after %d rows, want %s before any", s, err, len(o.seen), errs.BudgetExceeded)
+		}
+	}
 }
 
 func TestNoPositiveGivesUpperBound(t *testing.T) {
