@@ -411,6 +411,30 @@ func (a *approxAggOp) estimate(m Model, be *batchEnv, atoms []*planner.NLExpr, d
 	if partial {
 		note += "; partial: cancelled before the budget was spent"
 	}
+	if t := a.x.TargetError; t > 0 {
+		// the widest relative half-width among the estimates
+		widest := 0.0
+		for _, es := range est {
+			for _, e := range es {
+				if e.Exact || math.IsNaN(e.Value) {
+					continue
+				}
+				hw := (e.High - e.Low) / 2
+				if e.Value == 0 {
+					if hw > 0 {
+						widest = math.Inf(1)
+					}
+					continue
+				}
+				widest = math.Max(widest, hw/math.Abs(e.Value))
+			}
+		}
+		if widest <= t {
+			note += fmt.Sprintf("; target_error ±%.3g%% reached", 100*t)
+		} else {
+			note += fmt.Sprintf("; target_error ±%.3g%% not reached within the budget (widest interval ±%.3g%%; SET budget = N to allow more rows)", 100*t, 100*widest)
+		}
+	}
 	a.x.strategy(a.sf, note)
 	return a.aggregate(be, func(int) bool { return false }, est)
 }

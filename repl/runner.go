@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/uqe-dev/uqe/ast"
@@ -94,7 +95,7 @@ func (r *Runner) runStmt(ctx context.Context, file string, st ast.Stmt) error {
 	res.Close()
 	rec.Stats = res.Stats
 	if err == nil && res.Stats.Approximate && r.Err != nil {
-		fmt.Fprintln(r.Err, "note: approximate result (natural-language expressions judged by the built-in local model, or estimated from a sample)")
+		fmt.Fprintln(r.Err, approxNote(res.Stats))
 	}
 	r.writeStats(rec, err)
 	return err
@@ -165,4 +166,20 @@ func (r *Runner) printLines(res *engine.Result) error {
 		}
 		b.Release()
 	}
+}
+
+// approxNote says why a result is approximate: the sampled operators'
+// notes (rows judged, interval level, target error), or the local model.
+func approxNote(st engine.Stats) string {
+	var sampled []string
+	for op, v := range st.Strategy {
+		if strings.HasPrefix(v, "sampled") {
+			sampled = append(sampled, op+": "+v)
+		}
+	}
+	if len(sampled) == 0 {
+		return "note: approximate result (natural-language expressions judged by the built-in local model)"
+	}
+	sort.Strings(sampled)
+	return "note: approximate result, estimated from a sample (CI_LOW(expr) and CI_HIGH(expr) give the interval): " + strings.Join(sampled, "; ")
 }

@@ -571,6 +571,15 @@ func (s *sampler) propWeights() []float64 {
 	return w
 }
 
+// targetFirstRound is the first round's size under a target error (at
+// most half the budget, at least two rows per stratum), and
+// maxAdaptiveRounds the most rounds such a sample takes (each at most
+// quadruples the sample, so a few suffice to reach any budget).
+const (
+	targetFirstRound  = 64
+	maxAdaptiveRounds = 12
+)
+
 // floorMinority: the variance floor applies only while fewer than this
 // many true (or false) rows have been judged.
 const floorMinority = 15
@@ -699,6 +708,17 @@ func estimate(ctx context.Context, p *Population, oracle Oracle, budget int, kin
 		}
 		targets[r] = min(t, budget)
 	}
+	// With a target error (and no fixed number of rounds) the rounds are
+	// sequential: a small first round, then each round sized from the
+	// rows the last interval predicts the target needs (half-width ∝
+	// 1/√n), so that an easy target stops after few rows instead of
+	// after a pilot of half the budget.
+	adaptive := o.TargetRelErr > 0 && o.Rounds == 0
+	if adaptive {
+		R = maxAdaptiveRounds
+		targets = make([]int, R)
+		targets[0] = min(budget, max(2*H, min(targetFirstRound, budget/2)))
+	}
 	var last Estimate
 	have := false
 	for r := 0; r < R; r++ {
@@ -742,7 +762,7 @@ func estimate(ctx context.Context, p *Population, oracle Oracle, budget int, kin
 			}
 			return Estimate{}, err
 		}
-		final := r == R-1 || len(s.rows) >= budget
+		final := r == R-1 || len(s.rows) >= budget || len(s.rows) >= p.N
 		full := final || o.Progress != nil || o.TargetRelErr > 0
 		last = s.result(kind, pl.proxy && full, z, full)
 		last.Strategy = name
@@ -756,6 +776,15 @@ func estimate(ctx context.Context, p *Population, oracle Oracle, budget int, kin
 		if o.TargetRelErr > 0 && !math.IsNaN(last.Value) && last.Value != 0 &&
 			(last.High-last.Low)/2 <= o.TargetRelErr*math.Abs(last.Value) {
 			break
+		}
+		if adaptive {
+			n := len(s.rows)
+			need := 2 * n
+			if hw := (last.High - last.Low) / 2; !math.IsNaN(last.Value) && last.Value != 0 && hw > 0 {
+				rel := hw / math.Abs(last.Value)
+				need = int(math.Ceil(1.1 * float64(n) * (rel / o.TargetRelErr) * (rel / o.TargetRelErr)))
+			}
+			targets[r+1] = min(budget, n+max(2*H, min(need-n, 3*n)))
 		}
 	}
 	if len(s.rows) == p.N {

@@ -241,6 +241,13 @@ func TestOnlineAggregation(t *testing.T) {
 	if e.Judged >= 2000 || len(seen) == 0 {
 		t.Errorf("target error did not stop early: judged %d, %d progress calls", e.Judged, len(seen))
 	}
+	// uniform sampling needs about (1.96/0.2)²·(1−p)/p ≈ 224 rows for
+	// ±20% at p = 0.3: the sequential rounds must not overshoot that by
+	// much (a pilot of half the budget would judge 1000)
+	t.Logf("judged %d rows, estimate %v [%v, %v]", e.Judged, e.Value, e.Low, e.High)
+	if e.Judged > 450 {
+		t.Errorf("target ±20%% at p=0.3 took %d rows judged, want about 224 or fewer", e.Judged)
+	}
 	if (e.High-e.Low)/2 > 0.2*e.Value {
 		t.Errorf("stopped at half-width %v of %v", (e.High-e.Low)/2, e.Value)
 	}

@@ -461,6 +461,7 @@ type countCell struct {
 	strategy            string
 	seeds               int
 	relErr, cover, wide float64 // means
+	relErrSE            float64 // standard error of relErr over the seeds
 	below, above        float64 // share of seeds whose interval lies below / above the truth
 	sum, sum2, hw       float64 // Σ estimate, Σ estimate², Σ half-width/1.96 (for the spread ratio)
 	truth               float64
@@ -510,6 +511,7 @@ func evalCount(ctx context.Context, c config, p *pred, noise float64) []countCel
 				cl := &cells[j.b*len(countStrategies)+j.s]
 				cl.seeds++
 				cl.relErr += math.Abs(e.Value-t) / t
+				cl.relErrSE += (e.Value - t) * (e.Value - t) / (t * t) // Σ squares until the end
 				switch {
 				case e.High < t:
 					cl.below++
@@ -544,6 +546,8 @@ func evalCount(ctx context.Context, c config, p *pred, noise float64) []countCel
 	for i := range cells {
 		n := float64(cells[i].seeds)
 		cells[i].relErr /= n
+		// Σ|e|² → the standard error of the mean |e|
+		cells[i].relErrSE = math.Sqrt(math.Max(0, cells[i].relErrSE/n-cells[i].relErr*cells[i].relErr) / math.Max(n-1, 1))
 		cells[i].cover /= n
 		cells[i].below /= n
 		cells[i].above /= n

@@ -191,13 +191,23 @@ func (r *report) render() string {
 			w("| COUNT B=128, noise %.2f: `auto` error ≤ %.2f× uniform on %s predicates (geometric mean) | %.2f× over %d predicates | %s |\n", noise, limit, kind, g, n, yes(g <= limit))
 		}
 		worse := []string{}
+		clearly := 0
 		for _, p := range r.preds {
 			a, u := r.cell(noise, p.name, 128, "auto"), r.cell(noise, p.name, 128, "uniform")
 			if a != nil && u != nil && a.relErr > u.relErr {
-				worse = append(worse, fmt.Sprintf("%s (%.2f×)", p.name, a.relErr/u.relErr))
+				// the ratio of two independent means over the seeds, with
+				// its 95% interval (delta method)
+				rt := a.relErr / u.relErr
+				se := rt * math.Hypot(a.relErrSE/a.relErr, u.relErrSE/u.relErr)
+				s := fmt.Sprintf("%s (%.2f×, 95%% interval %.2f-%.2f)", p.name, rt, rt-1.96*se, rt+1.96*se)
+				if rt-1.96*se > 1 {
+					s = "**" + s + ", clearly worse**"
+					clearly++
+				}
+				worse = append(worse, s)
 			}
 		}
-		w("| B=128, noise %.2f: `auto` never worse than uniform on any predicate | %s | %s |\n", noise, orNone(worse), yes(len(worse) == 0))
+		w("| B=128, noise %.2f: `auto` never worse than uniform on any predicate (worse: the ratio of mean errors over the seeds has its 95%% interval above 1) | above 1: %s | %s |\n", noise, orNone(worse), yes(clearly == 0))
 	}
 	// coverage: a cell's coverage is itself a binomial estimate over the
 	// seeds, so a cell counts as outside the target only when its own 95%
