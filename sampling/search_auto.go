@@ -14,6 +14,8 @@ const (
 	autoTopK      = 3    // exemplar similarity: mean of the top 3 cosines
 	autoExemplarW = 5.0  // logit weight of a unit of exemplar similarity
 	autoEpochs    = 3    // SGD epochs over the judged rows after each verdict
+	// verdicts, all false, before the proxy is trained on false rows alone
+	autoPriorTrust = 8
 )
 
 // exemplars keeps, for every row, the top autoTopK cosine similarities (of
@@ -320,7 +322,13 @@ func searchAuto(ctx context.Context, p *Population, k, budget int, s *sampler, d
 		} else {
 			ex.negs = append(ex.negs, best)
 		}
-		model.train(*rows, *ys, autoEpochs, s)
+		// Before the first true verdict the proxy is not trained on the
+		// prior's first autoPriorTrust candidates: fitted to false rows
+		// alone, its weights learn only "unlike the rows judged so far"
+		// (see SearchOptions).
+		if ex.nPos > 0 || len(*rows) >= autoPriorTrust {
+			model.train(*rows, *ys, autoEpochs, s)
+		}
 	}
 	return model, nil
 }

@@ -155,6 +155,7 @@ func TestSearchAutoBeatsUniform(t *testing.T) {
 		}
 		yield[s] = sum / 3
 	}
+	t.Logf("auto yield %.4f", yield["auto"])
 	if yield["auto"] < 3*yield["uniform"] || yield["auto"] < 0.4 {
 		t.Errorf("auto yield %.2f, uniform %.2f: want auto ≥ 0.4 and ≥ 3× uniform", yield["auto"], yield["uniform"])
 	}
@@ -209,6 +210,57 @@ func TestInsertTop(t *testing.T) {
 		}
 		if m := meanTop(top, len(c.in)); math.Abs(m-c.mean) > 1e-6 {
 			t.Errorf("%v: mean %v, want %v", c.in, m, c.mean)
+		}
+	}
+}
+
+// TestSearchAutoPriorOrderUntilTrue: until a row is judged true or
+// autoPriorTrust rows are judged, auto judges the unjudged row of highest
+// prior (the proxy is not trained on false rows alone), here with 12 false
+// rows placed at the top of the prior.
+func TestSearchAutoPriorOrderUntilTrue(t *testing.T) {
+	for _, lex := range []bool{false, true} {
+		pop, truth := clustered(3000, 0.02, lex, 9)
+		prior := slices.Clone(pop.Prior)
+		// the 12 false rows of the highest prior go to the very top
+		byPrior := make([]int, pop.N)
+		for i := range byPrior {
+			byPrior[i] = i
+		}
+		slices.SortFunc(byPrior, func(a, b int) int { return cmpDesc(prior[a], prior[b], a, b) })
+		top := 0
+		for _, r := range byPrior {
+			if top < 12 && !truth[r] {
+				prior[r] = 100 - float64(top)
+				top++
+			}
+		}
+		pop = &Population{N: pop.N, Emb: pop.Emb, Lex: pop.Lex, Prior: prior}
+		var order []int
+		oracle := func(_ context.Context, rows []int) ([]bool, error) {
+			out := make([]bool, len(rows))
+			for k, r := range rows {
+				order = append(order, r)
+				out[k] = truth[r]
+			}
+			return out, nil
+		}
+		if _, _, _, err := Search(context.Background(), pop, oracle, 10, 100, 1); err != nil {
+			t.Fatal(err)
+		}
+		if len(order) < autoPriorTrust {
+			t.Fatalf("lex=%v: only %d rows judged", lex, len(order))
+		}
+		done := make([]bool, pop.N)
+		for n, r := range order[:autoPriorTrust] {
+			want := topUnjudged(pop.N, 1, done, func(i int) float64 { return prior[i] })[0]
+			if r != want {
+				t.Fatalf("lex=%v: row %d judged %d-th, want the prior's best unjudged row %d", lex, r, n+1, want)
+			}
+			done[r] = true
+			if truth[r] {
+				break
+			}
 		}
 	}
 }
