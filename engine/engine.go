@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/uqe-dev/uqe/ast"
 	"github.com/uqe-dev/uqe/catalog"
@@ -136,6 +137,9 @@ type Session struct {
 	// aggregate can estimate from a sample.
 	underApproxAgg map[*planner.SemFilter]bool
 	noticed        bool
+	// intervals: carry estimated aggregates' bounds in hidden columns
+	// (ShowIntervals)
+	intervals bool
 }
 
 // NewSession returns a session with the DB's initial settings.
@@ -219,6 +223,10 @@ type Result struct {
 	// plan is the statement's plan, for the statistics (phrase → table
 	// version) recorded when it closes.
 	plan planner.Node
+	// intervals locate the hidden interval columns of estimated
+	// aggregates (ShowIntervals); all is every column, hidden ones too.
+	intervals []interval
+	all       []Column
 }
 
 // HasRows reports whether the statement produces a result set.
@@ -374,9 +382,21 @@ func (s *Session) plan(q *ast.Query, args []value.Value) (planner.Node, error) {
 }
 
 func (s *Session) query(ctx context.Context, q *ast.Query, args []value.Value) (*Result, error) {
-	n, err := s.plan(q, args)
-	if err != nil {
-		return nil, err
+	var iv []interval
+	var n planner.Node
+	var err error
+	if s.intervals {
+		var q2 *ast.Query
+		if q2, iv = withIntervals(q); iv != nil {
+			if n, err = s.plan(q2, args); err != nil {
+				iv, n = nil, nil // not estimable after all: the query as written
+			}
+		}
+	}
+	if n == nil {
+		if n, err = s.plan(q, args); err != nil {
+			return nil, err
+		}
 	}
 	x, client, err := s.newExec(ctx, n)
 	if err != nil {
@@ -386,7 +406,12 @@ func (s *Session) query(ctx context.Context, q *ast.Query, args []value.Value) (
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Columns: columnsOf(n.Columns()), op: op, db: s.db, exec: x, client: client, schema: executor.SchemaOf(n.Columns()), plan: n}, nil
+	all := columnsOf(n.Columns())
+	vis := all
+	if iv != nil {
+		vis = all[:iv[0].lo]
+	}
+	return &Result{Columns: vis, op: op, db: s.db, exec: x, client: client, schema: executor.SchemaOf(n.Columns()[:len(vis)]), plan: n, intervals: iv, all: all}, nil
 }
 
 // newExec returns an execution context for a plan, with the model layer
@@ -659,6 +684,9 @@ func (r *Result) Public(b arrow.RecordBatch) arrow.RecordBatch {
 		}
 	}
 	if !any {
+		if int(b.NumCols()) > len(r.Columns) { // hidden interval columns
+			return array.NewRecordBatch(r.PublicSchema(), b.Columns()[:len(r.Columns)], b.NumRows())
+		}
 		b.Retain()
 		return b
 	}

@@ -56,7 +56,7 @@ func (g *gridWriter) Begin(schema *arrow.Schema) error {
 	for i, f := range schema.Fields() {
 		h := g.cell(f.Name)
 		g.headers[i] = h
-		g.right[i] = isNumeric(f.Type)
+		g.right[i] = isNumeric(f.Type) || f.Metadata.FindKey(AlignKey) >= 0 && f.Metadata.Values()[f.Metadata.FindKey(AlignKey)] == "right"
 		g.widths[i] = displayWidth(h)
 	}
 	return nil

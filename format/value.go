@@ -291,6 +291,11 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// AlignKey is the field metadata key that asks grids to right-align a
+// text column (value "right"): numbers shown as text, e.g. an estimate
+// with its interval, "1418 ± 305".
+const AlignKey = "uqe.align"
+
 // isNumeric reports whether a column of type t is right-aligned in grids.
 func isNumeric(t arrow.DataType) bool {
 	switch t.ID() {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/apache/arrow-go/v18/arrow"
 	"io"
 	"sort"
 	"strings"
@@ -78,6 +79,7 @@ func (r *Runner) RunScript(ctx context.Context, file, src string) error {
 func (r *Runner) runStmt(ctx context.Context, file string, st ast.Stmt) error {
 	r.statement++
 	rec := StatsRecord{Statement: r.statement, File: file, Line: st.Position().Line}
+	r.Sess.ShowIntervals(humanMode(r.Format))
 	res, err := r.Sess.Exec(ctx, st, nil)
 	if err != nil {
 		rec.Budget = r.Sess.Budget()
@@ -113,7 +115,13 @@ func (r *Runner) print(res *engine.Result) error {
 	if err != nil {
 		return err
 	}
+	// people read box, table, markdown and line output: estimated
+	// aggregates show their interval there (res.Display)
+	human := humanMode(mode)
 	schema := res.PublicSchema()
+	if human {
+		schema = res.DisplaySchema()
+	}
 	if err := w.Begin(schema); err != nil {
 		return err
 	}
@@ -125,7 +133,12 @@ func (r *Runner) print(res *engine.Result) error {
 		if b == nil {
 			break
 		}
-		pb := res.Public(b)
+		var pb arrow.RecordBatch
+		if human {
+			pb = res.Display(b)
+		} else {
+			pb = res.Public(b)
+		}
 		b.Release()
 		err = w.Write(pb)
 		pb.Release()
@@ -182,4 +195,10 @@ func approxNote(st engine.Stats) string {
 	}
 	sort.Strings(sampled)
 	return "note: approximate result, estimated from a sample (CI_LOW(expr) and CI_HIGH(expr) give the interval): " + strings.Join(sampled, "; ")
+}
+
+// humanMode reports whether a format is read by people (estimated
+// aggregates then show their interval next to the value).
+func humanMode(mode string) bool {
+	return mode == "box" || mode == "table" || mode == "markdown" || mode == "line"
 }
