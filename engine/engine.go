@@ -136,7 +136,10 @@ type Session struct {
 	// underApproxAgg marks, during EXPLAIN, the semantic filters an
 	// aggregate can estimate from a sample.
 	underApproxAgg map[*planner.SemFilter]bool
-	noticed        bool
+	// underApproxJoin marks the inner semantic joins an aggregate can
+	// estimate from a sample of pairs.
+	underApproxJoin map[*planner.SemJoin]bool
+	noticed         bool
 	// intervals: carry estimated aggregates' bounds in hidden columns
 	// (ShowIntervals)
 	intervals bool
@@ -619,10 +622,16 @@ func (s *Session) explain(ctx context.Context, st *ast.Explain, args []value.Val
 		return nil, err
 	}
 	s.underApproxAgg = map[*planner.SemFilter]bool{}
+	s.underApproxJoin = map[*planner.SemJoin]bool{}
 	var mark func(n planner.Node)
 	mark = func(n planner.Node) {
 		if a, ok := n.(*planner.Aggregate); ok && executor.Approximable(a) {
 			s.underApproxAgg[a.In.(*planner.SemFilter)] = true
+		}
+		if a, ok := n.(*planner.Aggregate); ok {
+			if sj, _, ok := executor.JoinApproximable(a); ok {
+				s.underApproxJoin[sj] = true
+			}
 		}
 		for _, c := range n.Children() {
 			mark(c)

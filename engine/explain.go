@@ -33,6 +33,7 @@ func (s *Session) semanticNoteBody(n planner.Node) string {
 	var in, judged float64
 	var nl *planner.NLExpr
 	strategy := "exact"
+	expErr := "0"
 	switch x := n.(type) {
 	case *planner.SemFilter:
 		in = planner.EstimateRows(x.In)
@@ -68,12 +69,33 @@ func (s *Session) semanticNoteBody(n planner.Node) string {
 		}
 	case *planner.SemJoin:
 		l, r := planner.EstimateRows(x.L), planner.EstimateRows(x.R)
+		if s.underApproxJoin[x] {
+			// the sides are counted (they have no phrase of their own)
+			if n, ok := s.countRows(x.L); ok {
+				l = n
+			}
+			if n, ok := s.countRows(x.R); ok {
+				r = n
+			}
+		}
 		in = l * r
 		judged = in
 		strategy = "nested loop (every pair)"
-		if in > 4096 && s.settings["strategy"] != "exact" {
+		_, maxPairs, _ := executor.JoinApproximable(&planner.Aggregate{In: x})
+		budget := float64(s.effectiveBudget())
+		if s.underApproxJoin[x] && in >= 0 && budget > 0 && in > budget && in <= float64(maxPairs) {
+			if s.settings["strategy"] == "exact" {
+				strategy = fmt.Sprintf("exact (SET strategy = exact): %.0f pairs, over the budget of %.0f, so the statement fails before its first call", in, budget)
+			} else {
+				judged = budget
+				fpc := math.Sqrt(math.Max(0, 1-budget/in))
+				expErr = fmt.Sprintf("±%.0f%% (95%%, uniform sampling's at an assumed selectivity of 0.5)", 100*1.96*math.Sqrt(1/budget)*fpc)
+				strategy = fmt.Sprintf("sampled (%s): %.0f of %.0f pairs of the cross product judged, stratified by the similarity of their rows' embeddings; the aggregate is estimated with a 95%% interval over all pairs", s.settings["strategy"], budget, in)
+			}
+		} else if in > 4096 && s.settings["strategy"] != "exact" {
 			judged = l * math.Min(r, 10)
 			strategy = "blocking by embedding similarity (top 10 per left row)"
+			expErr = "unknown (pairs outside the blocks are never judged)"
 		}
 		for _, a := range nlsOf(x.Cond) {
 			nl = a
@@ -93,7 +115,7 @@ func (s *Session) semanticNoteBody(n planner.Node) string {
 		pin, pout := b.Price()
 		money = fmt.Sprintf("$%.4f", (prompt*pin+completion*pout)/1e6)
 	}
-	note := fmt.Sprintf("strategy=%s est_rows_judged=%.0f est_tokens=%.0f est_cost=%s expected_error=0", strategy, judged, prompt+completion, money)
+	note := fmt.Sprintf("strategy=%s est_rows_judged=%.0f est_tokens=%.0f est_cost=%s expected_error=%s", strategy, judged, prompt+completion, money, expErr)
 	if b := s.effectiveBudget(); b > 0 && judged > float64(b) {
 		note += fmt.Sprintf("\nestimated rows judged exceed the budget of %d: the statement fails before its first call unless the budget is raised", b)
 	}

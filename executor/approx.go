@@ -37,25 +37,33 @@ type approxAggOp struct {
 // an interval bound of one) without DISTINCT.
 func approximable(n *planner.Aggregate) (*planner.SemFilter, bool) {
 	sf, ok := n.In.(*planner.SemFilter)
-	if !ok {
+	if !ok || !aggsApproximable(n) {
 		return nil, false
 	}
+	return sf, true
+}
+
+// aggsApproximable reports whether an aggregate's calls and group keys can
+// be estimated from a sample: every call is COUNT, SUM, AVG or TOTAL (or an
+// interval bound of one) without DISTINCT or a phrase in its argument, and
+// no group key holds a phrase.
+func aggsApproximable(n *planner.Aggregate) bool {
 	for _, a := range n.Aggs {
 		switch a.Name {
 		case "count", "sum", "avg", "total":
 		default:
-			return nil, false
+			return false
 		}
 		if a.Distinct || planner.HasNL(planner.And(a.Args)) {
-			return nil, false
+			return false
 		}
 	}
 	for _, g := range n.Groups {
 		if planner.HasNL(g) {
-			return nil, false
+			return false
 		}
 	}
-	return sf, true
+	return true
 }
 
 func (a *approxAggOp) Cols() []planner.Col { return a.n.Cols }
@@ -143,49 +151,66 @@ func (a *approxAggOp) aggregate(be *batchEnv, keep func(int) bool, est map[strin
 	if err != nil {
 		return nil, err
 	}
-	cols := make([][]value.Value, len(a.n.Cols))
-	ng := len(a.n.Groups)
 	argVals, err := a.argValues(be)
 	if err != nil {
 		return nil, err
 	}
-	if len(order) == 0 && ng == 0 {
+	if len(order) == 0 && len(a.n.Groups) == 0 {
 		order = []string{""}
 		keys[""] = nil
 	}
-	for _, k := range order {
-		for g := 0; g < ng; g++ {
-			cols[g] = append(cols[g], keys[k][g])
+	gkeys := make([][]value.Value, len(order))
+	for g, k := range order {
+		gkeys[g] = keys[k]
+	}
+	return aggBatch(a.x, a.n, gkeys, func(g, j int) value.Value {
+		if est != nil {
+			return estValue(a.n.Aggs[j], est[order[g]][j])
 		}
-		rows := groups[k]
-		for j, ag := range a.n.Aggs {
-			var v value.Value
-			if est != nil {
-				e := est[k][j]
-				switch ag.Bound {
-				case "low":
-					v = value.FromFloat(e.Low)
-				case "high":
-					v = value.FromFloat(e.High)
-				default:
-					v = value.FromFloat(e.Value)
-				}
-				if math.IsNaN(v.F) {
-					v = value.NullValue
-				}
-			} else {
-				v = exactAgg(ag, rows, keep, argVals[j])
-			}
-			cols[ng+j] = append(cols[ng+j], coerceAgg(v, a.n.Cols[ng+j].Type, ag.Bound))
+		args := argVals[j]
+		return exactAgg(a.n.Aggs[j], groups[order[g]], keep, func(r int) value.Value { return args[r] })
+	}), nil
+}
+
+// estValue is the value of an aggregate call (its estimate, or the bound
+// CI_LOW / CI_HIGH asks for) from an estimate; NaN is NULL.
+func estValue(ag *planner.AggCall, e sampling.Estimate) value.Value {
+	var v value.Value
+	switch ag.Bound {
+	case "low":
+		v = value.FromFloat(e.Low)
+	case "high":
+		v = value.FromFloat(e.High)
+	default:
+		v = value.FromFloat(e.Value)
+	}
+	if math.IsNaN(v.F) {
+		return value.NullValue
+	}
+	return v
+}
+
+// aggBatch builds an aggregate's output: one row per group, its key
+// values, then cell(g, j) for every aggregate j, fitted to the column
+// types by coerceAgg.
+func aggBatch(x *Exec, n *planner.Aggregate, keys [][]value.Value, cell func(g, j int) value.Value) arrow.RecordBatch {
+	cols := make([][]value.Value, len(n.Cols))
+	ng := len(n.Groups)
+	for g, k := range keys {
+		for i := 0; i < ng; i++ {
+			cols[i] = append(cols[i], k[i])
+		}
+		for j, ag := range n.Aggs {
+			cols[ng+j] = append(cols[ng+j], coerceAgg(cell(g, j), n.Cols[ng+j].Type, ag.Bound))
 		}
 	}
-	arrs := make([]arrow.Array, len(a.n.Cols))
-	for i, c := range a.n.Cols {
-		arrs[i] = buildValues(a.x.Mem, c.Type, cols[i])
+	arrs := make([]arrow.Array, len(n.Cols))
+	for i, c := range n.Cols {
+		arrs[i] = buildValues(x.Mem, c.Type, cols[i])
 	}
-	out := array.NewRecordBatch(schemaOf(a.n.Cols), arrs, int64(len(order)))
+	out := array.NewRecordBatch(schemaOf(n.Cols), arrs, int64(len(keys)))
 	releaseAll(arrs)
-	return out, nil
+	return out
 }
 
 // coerceAgg fits an aggregate's value to its column type: an estimated
@@ -203,7 +228,9 @@ func coerceAgg(v value.Value, t planner.Type, bound string) value.Value {
 	return value.FromInt(int64(math.Round(v.F)))
 }
 
-func exactAgg(ag *planner.AggCall, rows []int, keep func(int) bool, args []value.Value) value.Value {
+// exactAgg computes one aggregate over the items rows that keep selects;
+// arg(item) is the aggregate's argument (not read for COUNT(*)).
+func exactAgg(ag *planner.AggCall, rows []int, keep func(int) bool, arg func(int) value.Value) value.Value {
 	var cnt int64
 	var sum float64
 	var isum int64
@@ -216,7 +243,7 @@ func exactAgg(ag *planner.AggCall, rows []int, keep func(int) bool, args []value
 			cnt++
 			continue
 		}
-		v := args[r]
+		v := arg(r)
 		if v.IsNull() {
 			continue
 		}
@@ -302,119 +329,196 @@ func (a *approxAggOp) estimate(m Model, be *batchEnv, atoms []*planner.NLExpr, d
 	if err != nil {
 		return nil, err
 	}
-	// The oracle judges rows (batch indices) with the whole condition.
-	judge := func(rows []int) ([]bool, error) {
-		ans, err := a.x.judgeAtoms(m, be, atoms, rows, n)
-		if err != nil {
-			return nil, err
-		}
-		ne := &nlRowEnv{rowEnv: rowEnv{batchEnv: be}, ans: ans}
-		out := make([]bool, len(rows))
-		for k, r := range rows {
-			ne.row = r
-			v, err := planner.EvalRow(a.sf.Cond, ne)
-			if err != nil {
-				return nil, err
-			}
-			out[k], _ = value.Truth(v)
-		}
-		return out, nil
-	}
 	argVals, err := a.argValues(be)
 	if err != nil {
 		return nil, err
 	}
-	// One estimator per distinct aggregate (CI bounds share theirs); the
-	// budget is split between them and between groups by size.
+	sp := &sampleSpec{
+		aggs:    a.n.Aggs,
+		groups:  make([]sampleGroup, len(order)),
+		budget:  budget,
+		pos:     atoms[0].Pos,
+		phrases: texts(atoms),
+		record:  true,
+		arg:     func(j, r int) value.Value { return argVals[j][r] },
+		// The oracle judges rows (batch indices) with the whole condition.
+		judge: func(rows []int) ([]bool, error) {
+			ans, err := a.x.judgeAtoms(m, be, atoms, rows, n)
+			if err != nil {
+				return nil, err
+			}
+			ne := &nlRowEnv{rowEnv: rowEnv{batchEnv: be}, ans: ans}
+			out := make([]bool, len(rows))
+			for k, r := range rows {
+				ne.row = r
+				v, err := planner.EvalRow(a.sf.Cond, ne)
+				if err != nil {
+					return nil, err
+				}
+				out[k], _ = value.Truth(v)
+			}
+			return out, nil
+		},
+	}
+	if emb != nil {
+		sp.emb = func(r int) []float32 { return emb[needPos[r]] }
+	}
+	if prior != nil {
+		sp.prior = func(r int) float64 { return prior[needPos[r]] }
+	}
+	for g, gk := range order {
+		for _, r := range groups[gk] {
+			switch decided[r] {
+			case 0:
+				sp.groups[g].need = append(sp.groups[g].need, r)
+			case 1:
+				sp.groups[g].yes = append(sp.groups[g].yes, r)
+			}
+		}
+	}
+	res, err := a.x.sampleAggs(sp)
+	if err != nil {
+		return nil, err
+	}
+	est := map[string][]sampling.Estimate{}
+	for g, gk := range order {
+		est[gk] = res.est[g]
+	}
+	a.x.Approximate = true
+	a.x.strategy(a.sf, a.x.sampledNote(res, fmt.Sprintf("%d of %d undecided rows judged", res.judged, len(need))))
+	return a.aggregate(be, func(int) bool { return false }, est)
+}
+
+// sampleGroup is one group of an aggregate estimated from a sample: its
+// undecided items (the population sampled, in order) and its items the
+// structured predicates decided true (counted exactly). Items are whatever
+// the operator numbers: rows of a batch, pairs of a join.
+type sampleGroup struct {
+	need, yes []int
+}
+
+// sampleSpec is an aggregate to estimate, per group, from samples of
+// undecided items; approxAggOp (items are rows) and approxJoinOp (items are
+// pairs of rows) share the estimation through it.
+type sampleSpec struct {
+	aggs   []*planner.AggCall
+	groups []sampleGroup
+	// arg is aggregate j's argument for an item (not read for COUNT(*)).
+	arg func(j, item int) value.Value
+	// emb and prior, when not nil, are an undecided item's features.
+	emb   func(item int) []float32
+	prior func(item int) float64
+	// judge is the oracle: the condition's truth for each item.
+	judge  func(items []int) ([]bool, error)
+	budget int
+	pos    errs.Pos // where a budget error points
+	// phrases names the condition's phrases; with record, every COUNT(*)
+	// estimate is added to Exec.Estimates for the engine's statistics.
+	phrases []string
+	record  bool
+}
+
+// sampleResult is what sampleAggs estimated: est[g][j] for group g and
+// aggregate j.
+type sampleResult struct {
+	est      [][]sampling.Estimate
+	strategy string
+	judged   int
+	partial  bool
+}
+
+// sampleAggs estimates every aggregate of sp in every group. One estimator
+// runs per distinct aggregate (CI bounds share theirs); the budget is
+// split evenly between those, and within each between the groups: one
+// item to every group with undecided items, the rest by size (splitBudget).
+// A budget too small for that fails with M002 before any call.
+func (x *Exec) sampleAggs(sp *sampleSpec) (*sampleResult, error) {
 	kinds := map[string]int{}
 	var kindOf []int
-	for _, ag := range a.n.Aggs {
+	for _, ag := range sp.aggs {
 		k := ag.Name + "|" + fmt.Sprint(ag.Star) + "|" + planner.ExprString(planner.And(ag.Args))
 		if _, ok := kinds[k]; !ok {
 			kinds[k] = len(kinds)
 		}
 		kindOf = append(kindOf, kinds[k])
 	}
-	strategy := a.x.SampleStrategy
+	strategy := x.SampleStrategy
 	if strategy == "" {
 		strategy = "auto"
 	}
-	// Each group with undecided rows needs at least one judged row per
+	// Each group with undecided items needs at least one judged item per
 	// aggregate for any estimate (with none, its interval would be
 	// invented); the rest of the budget goes to the groups by size.
-	sizes := make([]int, len(order))
-	for g, gk := range order {
-		for _, r := range groups[gk] {
-			if decided[r] == 0 {
-				sizes[g]++
-			}
-		}
+	sizes := make([]int, len(sp.groups))
+	for g, gr := range sp.groups {
+		sizes[g] = len(gr.need)
 	}
+	budget := sp.budget
 	gbs, minNeed := splitBudget(sizes, budget/len(kinds))
 	if budget/len(kinds) < minNeed {
-		return nil, errs.At(atoms[0].Pos, errs.BudgetExceeded, "the budget of %d rows judged is too small to estimate %d aggregate(s) in %d group(s) from a sample: at least %d are needed, one per group and aggregate (SET budget = N to raise it, 0 for no limit)", budget, len(kinds), minNeed, minNeed*len(kinds))
+		return nil, errs.At(sp.pos, errs.BudgetExceeded, "the budget of %d rows judged is too small to estimate %d aggregate(s) in %d group(s) from a sample: at least %d are needed, one per group and aggregate (SET budget = N to raise it, 0 for no limit)", budget, len(kinds), minNeed, minNeed*len(kinds))
 	}
-	est := map[string][]sampling.Estimate{}
-	judged, used := 0, strategy
-	partial := false
-	for g, gk := range order {
-		var gneed []int
-		for _, r := range groups[gk] {
-			if decided[r] == 0 {
-				gneed = append(gneed, r)
-			}
-		}
-		gb := gbs[g]
+	res := &sampleResult{est: make([][]sampling.Estimate, len(sp.groups)), strategy: strategy}
+	for g, gr := range sp.groups {
+		gneed := gr.need
 		pop := &sampling.Population{N: len(gneed)}
-		if emb != nil {
+		if sp.emb != nil {
 			pop.Emb = make([][]float32, len(gneed))
 			for i, r := range gneed {
-				pop.Emb[i] = emb[needPos[r]]
+				pop.Emb[i] = sp.emb(r)
 			}
 		}
-		if prior != nil {
+		if sp.prior != nil {
 			pop.Prior = make([]float64, len(gneed))
 			for i, r := range gneed {
-				pop.Prior[i] = prior[needPos[r]]
+				pop.Prior[i] = sp.prior(r)
 			}
 		}
 		orc := func(ctx context.Context, idx []int) ([]bool, error) {
-			rows := make([]int, len(idx))
+			items := make([]int, len(idx))
 			for i, j := range idx {
-				rows[i] = gneed[j]
+				items[i] = gneed[j]
 			}
-			return judge(rows)
+			return sp.judge(items)
 		}
 		done := map[int]sampling.Estimate{}
-		ests := make([]sampling.Estimate, len(a.n.Aggs))
-		for j, ag := range a.n.Aggs {
+		ests := make([]sampling.Estimate, len(sp.aggs))
+		for j, ag := range sp.aggs {
 			e, ok := done[kindOf[j]]
 			if !ok {
-				e, err = a.estimateOne(ag, pop, gneed, groups[gk], decided, argVals[j], orc, gb, strategy)
+				var err error
+				arg := func(r int) value.Value { return sp.arg(j, r) }
+				e, err = x.estimateAgg(sp, ag, pop, gr, arg, orc, gbs[g], strategy)
 				if err != nil {
 					return nil, err
 				}
-				partial = partial || e.Partial
+				res.partial = res.partial || e.Partial
 				done[kindOf[j]] = e
-				judged += e.Judged
-				used = e.Strategy
+				res.judged += e.Judged
+				res.strategy = e.Strategy
 			}
 			ests[j] = e
 		}
-		est[gk] = ests
+		res.est[g] = ests
 	}
-	if a.x.Progress != nil {
-		a.x.Progress("") // clear the progress line
+	if x.Progress != nil {
+		x.Progress("") // clear the progress line
 	}
-	a.x.Approximate = true
-	note := fmt.Sprintf("sampled (%s): %d of %d undecided rows judged, %.0f%% intervals", used, judged, len(need), 100*a.x.confidence())
-	if partial {
+	return res, nil
+}
+
+// sampledNote is the strategy note of a sampled estimate: "sampled
+// (strategy): <judged>, 95% intervals", whether it was cancelled early, and
+// whether target_error was reached.
+func (x *Exec) sampledNote(res *sampleResult, judged string) string {
+	note := fmt.Sprintf("sampled (%s): %s, %.0f%% intervals", res.strategy, judged, 100*x.confidence())
+	if res.partial {
 		note += "; partial: cancelled before the budget was spent"
 	}
-	if t := a.x.TargetError; t > 0 {
+	if t := x.TargetError; t > 0 {
 		// the widest relative half-width among the estimates
 		widest := 0.0
-		for _, es := range est {
+		for _, es := range res.est {
 			for _, e := range es {
 				if e.Exact || math.IsNaN(e.Value) {
 					continue
@@ -435,8 +539,7 @@ func (a *approxAggOp) estimate(m Model, be *batchEnv, atoms []*planner.NLExpr, d
 			note += fmt.Sprintf("; target_error ±%.3g%% not reached within the budget (widest interval ±%.3g%%; SET budget = N to allow more rows)", 100*t, 100*widest)
 		}
 	}
-	a.x.strategy(a.sf, note)
-	return a.aggregate(be, func(int) bool { return false }, est)
+	return note
 }
 
 // argValues reads every aggregate's argument for every row.
@@ -460,28 +563,26 @@ func (a *approxAggOp) argValues(be *batchEnv) ([][]value.Value, error) {
 	return out, nil
 }
 
-// estimateOne estimates one aggregate for one group: the rows decided true
-// contribute exactly, the undecided ones (pop) through the estimator.
-func (a *approxAggOp) estimateOne(ag *planner.AggCall, pop *sampling.Population, gneed, rows []int, decided []int8, args []value.Value, orc sampling.Oracle, budget int, strategy string) (sampling.Estimate, error) {
-	o := sampling.Options{Strategy: strategy, Conf: a.x.confidence(), Seed: uint64(a.x.Seed), TargetRelErr: a.x.TargetError}
-	if a.x.Progress != nil {
+// estimateAgg estimates one aggregate for one group: the items decided
+// true (gr.yes) contribute exactly, the undecided ones (pop, gr.need)
+// through the estimator.
+func (x *Exec) estimateAgg(sp *sampleSpec, ag *planner.AggCall, pop *sampling.Population, gr sampleGroup, arg func(int) value.Value, orc sampling.Oracle, budget int, strategy string) (sampling.Estimate, error) {
+	o := sampling.Options{Strategy: strategy, Conf: x.confidence(), Seed: uint64(x.Seed), TargetRelErr: x.TargetError}
+	if x.Progress != nil {
 		// Online aggregation: the running estimate after every round.
 		name := ag.String()
 		o.Progress = func(e sampling.Estimate) {
-			a.x.Progress(fmt.Sprintf("%s ≈ %.6g [%.6g, %.6g] after %d rows judged", name, e.Value, e.Low, e.High, e.Judged))
+			x.Progress(fmt.Sprintf("%s ≈ %.6g [%.6g, %.6g] after %d rows judged", name, e.Value, e.Low, e.High, e.Judged))
 		}
 	}
 	// The exact part.
 	var dcnt, dsum float64
-	for _, r := range rows {
-		if decided[r] != 1 {
-			continue
-		}
+	for _, r := range gr.yes {
 		if ag.Star {
 			dcnt++
 			continue
 		}
-		if v := args[r]; !v.IsNull() {
+		if v := arg(r); !v.IsNull() {
 			dcnt++
 			dsum += value.AsFloat(v)
 		}
@@ -491,9 +592,9 @@ func (a *approxAggOp) estimateOne(ag *planner.AggCall, pop *sampling.Population,
 		return e
 	}
 	weights := func(f func(value.Value) float64) *sampling.Population {
-		p := &sampling.Population{N: pop.N, Emb: pop.Emb, Prior: pop.Prior, Weight: make([]float64, len(gneed))}
-		for i, r := range gneed {
-			p.Weight[i] = f(args[r])
+		p := &sampling.Population{N: pop.N, Emb: pop.Emb, Prior: pop.Prior, Weight: make([]float64, len(gr.need))}
+		for i, r := range gr.need {
+			p.Weight[i] = f(arg(r))
 		}
 		return p
 	}
@@ -511,27 +612,27 @@ func (a *approxAggOp) estimateOne(ag *planner.AggCall, pop *sampling.Population,
 	}
 	switch {
 	case ag.Name == "count" && ag.Star:
-		e, err := sampling.Count(a.x.Ctx, pop, orc, budget, o)
-		if err == nil && !e.Exact {
-			a.x.Estimates = append(a.x.Estimates, EstimateObs{Phrases: texts(nlAtoms(a.sf.Cond)), Strategy: e.Strategy,
+		e, err := sampling.Count(x.Ctx, pop, orc, budget, o)
+		if err == nil && !e.Exact && sp.record {
+			x.Estimates = append(x.Estimates, EstimateObs{Phrases: sp.phrases, Strategy: e.Strategy,
 				N: pop.N, Judged: e.Judged, Value: e.Value, Low: e.Low, High: e.High, Conf: o.Conf, Partial: e.Partial})
 		}
 		return shift(e, dcnt), err
 	case ag.Name == "count":
-		e, err := sampling.Sum(a.x.Ctx, weights(nonNull), orc, budget, o)
+		e, err := sampling.Sum(x.Ctx, weights(nonNull), orc, budget, o)
 		return shift(e, dcnt), err
 	case ag.Name == "sum" || ag.Name == "total":
-		e, err := sampling.Sum(a.x.Ctx, weights(val), orc, budget, o)
+		e, err := sampling.Sum(x.Ctx, weights(val), orc, budget, o)
 		return shift(e, dsum), err
 	}
-	// AVG: the ratio estimator over the undecided rows; rows decided true
-	// (an OR with a structured predicate) are folded in conservatively.
+	// AVG: the ratio estimator over the undecided items; items decided
+	// true (an OR with a structured predicate) are folded in conservatively.
 	p := weights(val)
-	e, err := sampling.Avg(a.x.Ctx, p, orc, budget, o)
+	e, err := sampling.Avg(x.Ctx, p, orc, budget, o)
 	if err != nil || dcnt == 0 {
 		return e, err
 	}
-	c, err := sampling.Count(a.x.Ctx, pop, orc, budget, o)
+	c, err := sampling.Count(x.Ctx, pop, orc, budget, o)
 	if err != nil {
 		return e, err
 	}

@@ -117,6 +117,18 @@ func (x *Exec) build(n planner.Node, env *frame) (Operator, error) {
 			}
 			return &approxGroupOp{x: x, n: a, sg: sg, in: in, env: env}, nil
 		}
+		if sj, ok := joinApproximable(a); ok {
+			l, err := x.build(sj.L, env)
+			if err != nil {
+				return nil, err
+			}
+			r, err := x.build(sj.R, env)
+			if err != nil {
+				l.Close()
+				return nil, err
+			}
+			return &approxJoinOp{x: x, n: a, sj: sj, l: l, r: r, env: env}, nil
+		}
 		if sf, ok := approximable(a); ok {
 			in, err := x.build(sf.In, env)
 			if err != nil {

@@ -130,22 +130,8 @@ func (s *semJoinOp) Next() (arrow.RecordBatch, error) {
 
 // block pairs each left row with its most similar right rows.
 func (s *semJoinOp) block(left, right arrow.RecordBatch, blockK int) ([]int, []int, error) {
-	var lrefs, rrefs []planner.ColRef
 	lids, rids := layout(s.l.Cols()), layout(s.r.Cols())
-	seen := map[planner.ColID]bool{}
-	for _, a := range nlAtoms(s.n.Cond) {
-		for _, c := range a.Context {
-			if seen[c.ID] {
-				continue
-			}
-			seen[c.ID] = true
-			if _, ok := lids[c.ID]; ok {
-				lrefs = append(lrefs, c)
-			} else if _, ok := rids[c.ID]; ok {
-				rrefs = append(rrefs, c)
-			}
-		}
-	}
+	lrefs, rrefs := sideRefs(nlAtoms(s.n.Cond), lids, rids)
 	if len(lrefs) == 0 || len(rrefs) == 0 {
 		return nil, nil, errs.New(errs.Unsupported, "semantic join over %d×%d rows: the phrase must read columns of both sides to block candidate pairs", left.NumRows(), right.NumRows())
 	}
@@ -188,6 +174,26 @@ func (s *semJoinOp) block(left, right arrow.RecordBatch, blockK int) ([]int, []i
 		}
 	}
 	return li, ri, nil
+}
+
+// sideRefs splits the columns the phrases read into those of the left
+// input (lids) and those of the right (rids), each once, in order.
+func sideRefs(atoms []*planner.NLExpr, lids, rids map[planner.ColID]int) (lrefs, rrefs []planner.ColRef) {
+	seen := map[planner.ColID]bool{}
+	for _, a := range atoms {
+		for _, c := range a.Context {
+			if seen[c.ID] {
+				continue
+			}
+			seen[c.ID] = true
+			if _, ok := lids[c.ID]; ok {
+				lrefs = append(lrefs, c)
+			} else if _, ok := rids[c.ID]; ok {
+				rrefs = append(rrefs, c)
+			}
+		}
+	}
+	return lrefs, rrefs
 }
 
 func (s *semJoinOp) pairs(left, right arrow.RecordBatch, li, ri []int) (arrow.RecordBatch, error) {
