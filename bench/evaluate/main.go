@@ -103,7 +103,8 @@ type config struct {
 	noises                           []float64
 	quick, cpu, priorDiag            bool
 	only, parts, strategies          string
-	priorKind                        string // "anchors" or "phrase"
+	priorKind                        string  // "anchors" or "phrase"
+	target                           float64 // sampling.Options.TargetRelErr of COUNT cells
 	workers                          int
 }
 
@@ -126,6 +127,7 @@ func main() {
 	flag.StringVar(&c.strategies, "strategies", strings.Join(countStrategies, ","), "COUNT strategies to evaluate (uniform is always included)")
 	flag.BoolVar(&c.priorDiag, "prior-diag", false, "print, per predicate, the true rows in each band of the prior ranking (true/rows), and exit")
 	flag.StringVar(&c.priorKind, "prior", "anchors", "the zero-shot prior: anchors (two hand-written descriptive phrases per predicate, cos(row, positive) − cos(row, negative)) or phrase (what the engine computes from the query alone: cos(row, the predicate's phrase))")
+	flag.Float64Var(&c.target, "target", 0, "COUNT: stop sampling once the interval's half-width is at most this share of the estimate (the engine's target_error; 0: spend the whole budget, as the report's tables do)")
 	flag.StringVar(&c.parts, "parts", "count,search,group", "which evaluations to run (comma-separated: count, search, group)")
 	flag.Parse()
 	for _, b := range strings.Split(budgets, ",") {
@@ -466,6 +468,7 @@ type countCell struct {
 	sum, sum2, hw       float64 // Σ estimate, Σ estimate², Σ half-width/1.96 (for the spread ratio)
 	truth               float64
 	maxJudged, dups     int
+	judged              int // Σ rows judged over the seeds
 	overBudget          int
 }
 
@@ -502,7 +505,7 @@ func evalCount(ctx context.Context, c config, p *pred, noise float64) []countCel
 			defer wg.Done()
 			for j := range jobs {
 				o := &countingOracle{ans: ans, seen: map[int]bool{}}
-				e, err := sampling.Count(ctx, p.pop, o.judge, c.budgets[j.b], sampling.Options{Strategy: countStrategies[j.s], Seed: uint64(j.seed)})
+				e, err := sampling.Count(ctx, p.pop, o.judge, c.budgets[j.b], sampling.Options{Strategy: countStrategies[j.s], Seed: uint64(j.seed), TargetRelErr: c.target})
 				if err != nil {
 					fatalf("%s %s: %v", p.def.name, countStrategies[j.s], err)
 				}
@@ -526,6 +529,7 @@ func evalCount(ctx context.Context, c config, p *pred, noise float64) []countCel
 				cl.sum2 += e.Value * e.Value
 				cl.hw += (e.High - e.Low) / 2 / 1.96
 				cl.maxJudged = max(cl.maxJudged, len(o.seen))
+				cl.judged += len(o.seen)
 				cl.dups += o.dup
 				if len(o.seen) > c.budgets[j.b] || e.Judged != len(o.seen) {
 					cl.overBudget++

@@ -477,7 +477,7 @@ func wilsonCI(p float64, n int) (lo, hi float64) {
 // same noise and budget, and where its intervals missed the truth.
 func (r *report) countTSV() string {
 	var b strings.Builder
-	b.WriteString("noise\tpred\trare\tbudget\tstrategy\trelerr\tratio\tcover\tbelow\tabove\twidth\tsdratio\tbias\n")
+	b.WriteString("noise\tpred\trare\tbudget\tstrategy\trelerr\tratio\tcover\tbelow\tabove\twidth\tsdratio\tbias\tjudged\n")
 	for _, cl := range r.count {
 		ratio := math.NaN()
 		if u := r.cell(cl.noise, cl.pred, cl.budget, "uniform"); u != nil && u.relErr > 0 {
@@ -487,7 +487,7 @@ func (r *report) countTSV() string {
 		// actual spread (1 for a well-calibrated variance)
 		n := float64(cl.seeds)
 		sd := math.Sqrt(math.Max(cl.sum2/n-(cl.sum/n)*(cl.sum/n), 0))
-		fmt.Fprintf(&b, "%.2f\t%s\t%v\t%d\t%s\t%.4f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.2f\t%+.3f\n", cl.noise, cl.pred, cl.rare, cl.budget, cl.strategy, cl.relErr, ratio, cl.cover, cl.below, cl.above, cl.wide, cl.hw/n/sd, (cl.sum/n-cl.truth)/cl.truth)
+		fmt.Fprintf(&b, "%.2f\t%s\t%v\t%d\t%s\t%.4f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.2f\t%+.3f\t%.1f\n", cl.noise, cl.pred, cl.rare, cl.budget, cl.strategy, cl.relErr, ratio, cl.cover, cl.below, cl.above, cl.wide, cl.hw/n/sd, (cl.sum/n-cl.truth)/cl.truth, float64(cl.judged)/n)
 	}
 	return b.String()
 }
