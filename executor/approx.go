@@ -427,36 +427,25 @@ type sampleResult struct {
 	partial  bool
 }
 
-// sampleAggs estimates every aggregate of sp in every group. One estimator
-// runs per distinct aggregate (CI bounds share theirs); the budget is
-// split evenly between those, and within each between the groups: one
-// item to every group with undecided items, the rest by size (splitBudget).
-// A budget too small for that fails with M002 before any call.
+// sampleAggs estimates every aggregate of sp in every group from one
+// shared sample per group (sampling.Many: each item judged once for all
+// aggregates, the allocation driven by the condition's COUNT); the budget
+// is split between the groups: one item to every group with undecided
+// items, the rest by size (splitBudget). A budget too small for that
+// fails with M002 before any call.
 func (x *Exec) sampleAggs(sp *sampleSpec) (*sampleResult, error) {
-	kinds := map[string]int{}
-	var kindOf []int
-	for _, ag := range sp.aggs {
-		k := ag.Name + "|" + fmt.Sprint(ag.Star) + "|" + planner.ExprString(planner.And(ag.Args))
-		if _, ok := kinds[k]; !ok {
-			kinds[k] = len(kinds)
-		}
-		kindOf = append(kindOf, kinds[k])
-	}
 	strategy := x.SampleStrategy
 	if strategy == "" {
 		strategy = "auto"
 	}
-	// Each group with undecided items needs at least one judged item per
-	// aggregate for any estimate (with none, its interval would be
-	// invented); the rest of the budget goes to the groups by size.
 	sizes := make([]int, len(sp.groups))
 	for g, gr := range sp.groups {
 		sizes[g] = len(gr.need)
 	}
 	budget := sp.budget
-	gbs, minNeed := splitBudget(sizes, budget/len(kinds))
-	if budget/len(kinds) < minNeed {
-		return nil, errs.At(sp.pos, errs.BudgetExceeded, "the budget of %d rows judged is too small to estimate %d aggregate(s) in %d group(s) from a sample: at least %d are needed, one per group and aggregate (SET budget = N to raise it, 0 for no limit)", budget, len(kinds), minNeed, minNeed*len(kinds))
+	gbs, minNeed := splitBudget(sizes, budget)
+	if budget < minNeed {
+		return nil, errs.At(sp.pos, errs.BudgetExceeded, "the budget of %d rows judged is too small to estimate %d group(s) from a sample: at least %d are needed, one per group (SET budget = N to raise it, 0 for no limit)", budget, minNeed, minNeed)
 	}
 	res := &sampleResult{est: make([][]sampling.Estimate, len(sp.groups)), strategy: strategy}
 	for g, gr := range sp.groups {
@@ -481,23 +470,16 @@ func (x *Exec) sampleAggs(sp *sampleSpec) (*sampleResult, error) {
 			}
 			return sp.judge(items)
 		}
-		done := map[int]sampling.Estimate{}
-		ests := make([]sampling.Estimate, len(sp.aggs))
-		for j, ag := range sp.aggs {
-			e, ok := done[kindOf[j]]
-			if !ok {
-				var err error
-				arg := func(r int) value.Value { return sp.arg(j, r) }
-				e, err = x.estimateAgg(sp, ag, pop, gr, arg, orc, gbs[g], strategy)
-				if err != nil {
-					return nil, err
-				}
-				res.partial = res.partial || e.Partial
-				done[kindOf[j]] = e
-				res.judged += e.Judged
-				res.strategy = e.Strategy
-			}
-			ests[j] = e
+		ests, err := x.estimateGroup(sp, pop, gr, orc, gbs[g], strategy)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range ests {
+			res.partial = res.partial || e.Partial
+		}
+		if len(ests) > 0 {
+			res.judged += ests[0].Judged
+			res.strategy = ests[0].Strategy
 		}
 		res.est[g] = ests
 	}
@@ -563,88 +545,112 @@ func (a *approxAggOp) argValues(be *batchEnv) ([][]value.Value, error) {
 	return out, nil
 }
 
-// estimateAgg estimates one aggregate for one group: the items decided
-// true (gr.yes) contribute exactly, the undecided ones (pop, gr.need)
-// through the estimator.
-func (x *Exec) estimateAgg(sp *sampleSpec, ag *planner.AggCall, pop *sampling.Population, gr sampleGroup, arg func(int) value.Value, orc sampling.Oracle, budget int, strategy string) (sampling.Estimate, error) {
+// estimateGroup estimates one group's aggregates from one sample of its
+// undecided items: the condition's COUNT drives the sample (it comes
+// first), each distinct aggregate is one more sampling.Agg over the same
+// judged items (COUNT(x): the non-NULL ones; SUM/TOTAL: the values; AVG:
+// the values over the non-NULL ones); the items decided true count
+// exactly (added to COUNT and SUM, folded into AVG conservatively).
+func (x *Exec) estimateGroup(sp *sampleSpec, pop *sampling.Population, gr sampleGroup, orc sampling.Oracle, budget int, strategy string) ([]sampling.Estimate, error) {
 	o := sampling.Options{Strategy: strategy, Conf: x.confidence(), Seed: uint64(x.Seed), TargetRelErr: x.TargetError}
 	if x.Progress != nil {
 		// Online aggregation: the running estimate after every round.
-		name := ag.String()
 		o.Progress = func(e sampling.Estimate) {
-			x.Progress(fmt.Sprintf("%s ≈ %.6g [%.6g, %.6g] after %d rows judged", name, e.Value, e.Low, e.High, e.Judged))
+			x.Progress(fmt.Sprintf("count ≈ %.6g [%.6g, %.6g] after %d rows judged", e.Value, e.Low, e.High, e.Judged))
 		}
 	}
-	// The exact part.
-	var dcnt, dsum float64
-	for _, r := range gr.yes {
-		if ag.Star {
-			dcnt++
+	aggs := []sampling.Agg{{Kind: "count"}}
+	index := map[string]int{} // distinct aggregate → its sampling.Agg
+	slot := make([]int, len(sp.aggs))
+	type exactPart struct{ cnt, sum float64 }
+	exact := make([]exactPart, len(sp.aggs))
+	for j, ag := range sp.aggs {
+		arg := func(r int) value.Value { return sp.arg(j, r) }
+		for _, r := range gr.yes {
+			if ag.Star {
+				exact[j].cnt++
+			} else if v := arg(r); !v.IsNull() {
+				exact[j].cnt++
+				exact[j].sum += value.AsFloat(v)
+			}
+		}
+		if ag.Name == "count" && ag.Star {
+			slot[j] = 0
 			continue
 		}
-		if v := arg(r); !v.IsNull() {
-			dcnt++
-			dsum += value.AsFloat(v)
+		key := ag.Name + "|" + planner.ExprString(planner.And(ag.Args))
+		if k, ok := index[key]; ok {
+			slot[j] = k
+			continue
 		}
+		vals := make([]float64, len(gr.need))
+		has := make([]bool, len(gr.need))
+		for i, r := range gr.need {
+			if v := arg(r); !v.IsNull() {
+				vals[i], has[i] = value.AsFloat(v), true
+			}
+		}
+		var a sampling.Agg
+		switch ag.Name {
+		case "count": // COUNT(x): the rows with x not NULL
+			for i := range vals {
+				vals[i] = 0
+				if has[i] {
+					vals[i] = 1
+				}
+			}
+			a = sampling.Agg{Kind: "sum", Weight: vals}
+		case "sum", "total":
+			a = sampling.Agg{Kind: "sum", Weight: vals}
+		default: // avg
+			a = sampling.Agg{Kind: "avg", Weight: vals, Has: has}
+		}
+		index[key] = len(aggs)
+		slot[j] = len(aggs)
+		aggs = append(aggs, a)
+	}
+	es, err := sampling.Many(x.Ctx, pop, orc, budget, aggs, o)
+	if err != nil {
+		return nil, err
+	}
+	if c := es[0]; !c.Exact && sp.record {
+		x.Estimates = append(x.Estimates, EstimateObs{Phrases: sp.phrases, Strategy: c.Strategy,
+			N: pop.N, Judged: c.Judged, Value: c.Value, Low: c.Low, High: c.High, Conf: o.Conf, Partial: c.Partial})
 	}
 	shift := func(e sampling.Estimate, d float64) sampling.Estimate {
 		e.Value, e.Low, e.High = e.Value+d, e.Low+d, e.High+d
 		return e
 	}
-	weights := func(f func(value.Value) float64) *sampling.Population {
-		p := &sampling.Population{N: pop.N, Emb: pop.Emb, Prior: pop.Prior, Weight: make([]float64, len(gr.need))}
-		for i, r := range gr.need {
-			p.Weight[i] = f(arg(r))
+	out := make([]sampling.Estimate, len(sp.aggs))
+	for j, ag := range sp.aggs {
+		e := es[slot[j]]
+		switch {
+		case ag.Name == "count":
+			out[j] = shift(e, exact[j].cnt)
+		case ag.Name == "sum" || ag.Name == "total":
+			out[j] = shift(e, exact[j].sum)
+		default: // avg
+			dcnt, dsum := exact[j].cnt, exact[j].sum
+			if dcnt == 0 {
+				out[j] = e
+				continue
+			}
+			// the undecided rows' non-NULL count: estimated as COUNT(x)
+			// would be; conservatively the condition's count bounds it
+			c := es[0]
+			mix := func(avg, cnt float64) float64 {
+				if math.IsNaN(avg) || cnt <= 0 {
+					return dsum / dcnt
+				}
+				return (dsum + avg*cnt) / (dcnt + cnt)
+			}
+			lo := math.Min(math.Min(mix(e.Low, c.Low), mix(e.Low, c.High)), mix(e.Low, 0))
+			hi := math.Max(math.Max(mix(e.High, c.Low), mix(e.High, c.High)), mix(e.High, 0))
+			v := mix(e.Value, c.Value)
+			out[j] = sampling.Estimate{Value: v, Low: math.Min(lo, v), High: math.Max(hi, v), Judged: e.Judged, Strategy: e.Strategy, Partial: e.Partial, Exact: e.Exact && c.Exact}
 		}
-		return p
 	}
-	nonNull := func(v value.Value) float64 {
-		if v.IsNull() {
-			return 0
-		}
-		return 1
-	}
-	val := func(v value.Value) float64 {
-		if v.IsNull() {
-			return 0
-		}
-		return value.AsFloat(v)
-	}
-	switch {
-	case ag.Name == "count" && ag.Star:
-		e, err := sampling.Count(x.Ctx, pop, orc, budget, o)
-		if err == nil && !e.Exact && sp.record {
-			x.Estimates = append(x.Estimates, EstimateObs{Phrases: sp.phrases, Strategy: e.Strategy,
-				N: pop.N, Judged: e.Judged, Value: e.Value, Low: e.Low, High: e.High, Conf: o.Conf, Partial: e.Partial})
-		}
-		return shift(e, dcnt), err
-	case ag.Name == "count":
-		e, err := sampling.Sum(x.Ctx, weights(nonNull), orc, budget, o)
-		return shift(e, dcnt), err
-	case ag.Name == "sum" || ag.Name == "total":
-		e, err := sampling.Sum(x.Ctx, weights(val), orc, budget, o)
-		return shift(e, dsum), err
-	}
-	// AVG: the ratio estimator over the undecided items; items decided
-	// true (an OR with a structured predicate) are folded in conservatively.
-	p := weights(val)
-	e, err := sampling.Avg(x.Ctx, p, orc, budget, o)
-	if err != nil || dcnt == 0 {
-		return e, err
-	}
-	c, err := sampling.Count(x.Ctx, pop, orc, budget, o)
-	if err != nil {
-		return e, err
-	}
-	mix := func(avg, cnt float64) float64 {
-		if math.IsNaN(avg) || cnt <= 0 {
-			return dsum / dcnt
-		}
-		return (dsum + avg*cnt) / (dcnt + cnt)
-	}
-	lo := math.Min(mix(e.Low, c.Low), mix(e.Low, c.High))
-	hi := math.Max(mix(e.High, c.Low), mix(e.High, c.High))
-	return sampling.Estimate{Value: mix(e.Value, c.Value), Low: lo, High: hi, Judged: max(e.Judged, c.Judged), Strategy: e.Strategy}, nil
+	return out, nil
 }
 
 // EstimateObs is one COUNT(*) estimated from a sample of the rows a

@@ -108,6 +108,10 @@ type sampler struct {
 	y     []bool
 	// shrink is the weight of the equal-S allocation in neymanWeights
 	shrink float64
+	// w and den are the per-row values of the aggregate being computed
+	// (responses): SUM's and AVG's values, and AVG's denominator mask
+	// (nil: every row)
+	w, den []float64
 }
 
 func newSampler(p *Population, d *design, seed uint64) *sampler {
@@ -644,37 +648,108 @@ func Avg(ctx context.Context, p *Population, oracle Oracle, budget int, o Option
 }
 
 func estimate(ctx context.Context, p *Population, oracle Oracle, budget int, kind aggKind, o Options) (Estimate, error) {
-	if p == nil || p.N < 0 || oracle == nil {
-		return Estimate{}, errs.New(errs.Usage, "sampling: no population or oracle")
-	}
-	if budget < 0 {
-		return Estimate{}, errs.New(errs.Usage, "sampling: negative budget %d", budget)
-	}
-	if kind != aggCount && len(p.Weight) != p.N {
+	if p != nil && kind != aggCount && len(p.Weight) != p.N {
 		return Estimate{}, errs.New(errs.Usage, "sampling: SUM/AVG need a weight per row")
 	}
+	var w []float64
+	if p != nil {
+		w = p.Weight
+	}
+	es, err := estimateMany(ctx, p, oracle, budget, []spec{{kind: kind, w: w}}, o)
+	if err != nil {
+		return Estimate{}, err
+	}
+	return es[0], nil
+}
+
+// spec is one aggregate of estimateMany: its kind, per-row values w (SUM,
+// AVG) and AVG's denominator mask den (nil: every row).
+type spec struct {
+	kind   aggKind
+	w, den []float64
+}
+
+// Agg is one aggregate of Many: Kind "count" (rows judged true), "sum"
+// (Σ Weight over them) or "avg" (Weight's mean over those of them with
+// Has true; Has nil: all).
+type Agg struct {
+	Kind   string
+	Weight []float64
+	Has    []bool
+}
+
+// Many estimates several aggregates over the rows the oracle judges true
+// from one shared sample (each row judged once for all): allocation,
+// progress and TargetRelErr follow the first aggregate; every estimate
+// has its own interval.
+func Many(ctx context.Context, p *Population, oracle Oracle, budget int, aggs []Agg, o Options) ([]Estimate, error) {
+	if len(aggs) == 0 {
+		return nil, errs.New(errs.Usage, "sampling: no aggregate")
+	}
+	specs := make([]spec, len(aggs))
+	for i, a := range aggs {
+		switch a.Kind {
+		case "count":
+			specs[i].kind = aggCount
+		case "sum":
+			specs[i].kind = aggSum
+		case "avg":
+			specs[i].kind = aggAvg
+		default:
+			return nil, errs.New(errs.Usage, "sampling: unknown aggregate %q", a.Kind)
+		}
+		if specs[i].kind != aggCount && (p == nil || len(a.Weight) != p.N) {
+			return nil, errs.New(errs.Usage, "sampling: %s needs a value per row", a.Kind)
+		}
+		specs[i].w = a.Weight
+		if a.Has != nil {
+			if p == nil || len(a.Has) != p.N {
+				return nil, errs.New(errs.Usage, "sampling: Has needs a flag per row")
+			}
+			specs[i].den = make([]float64, len(a.Has))
+			for j, h := range a.Has {
+				if h {
+					specs[i].den[j] = 1
+				}
+			}
+		}
+	}
+	return estimateMany(ctx, p, oracle, budget, specs, o)
+}
+
+func estimateMany(ctx context.Context, p *Population, oracle Oracle, budget int, specs []spec, o Options) ([]Estimate, error) {
+	if p == nil || p.N < 0 || oracle == nil {
+		return nil, errs.New(errs.Usage, "sampling: no population or oracle")
+	}
+	if budget < 0 {
+		return nil, errs.New(errs.Usage, "sampling: negative budget %d", budget)
+	}
+	kind := specs[0].kind
 	name := o.Strategy
 	if name == "" {
 		name = "auto"
 	}
 	pl, ok := plans[name]
 	if !ok {
-		return Estimate{}, errs.New(errs.Usage, "sampling: unknown strategy %q (want one of %v)", name, Strategies())
+		return nil, errs.New(errs.Usage, "sampling: unknown strategy %q (want one of %v)", name, Strategies())
 	}
 	exact := budget >= p.N
 	if name == "exact" && !exact {
-		return Estimate{}, errs.New(errs.BudgetExceeded, "sampling: the exact answer needs %d rows judged, over the budget of %d", p.N, budget)
+		return nil, errs.New(errs.BudgetExceeded, "sampling: the exact answer needs %d rows judged, over the budget of %d", p.N, budget)
 	}
 	if p.N == 0 {
-		e := Estimate{Exact: true, Strategy: "exact"}
-		if kind == aggAvg {
-			e.Value, e.Low, e.High = math.NaN(), math.NaN(), math.NaN()
+		out := make([]Estimate, len(specs))
+		for i, sp := range specs {
+			out[i] = Estimate{Exact: true, Strategy: "exact"}
+			if sp.kind == aggAvg {
+				out[i].Value, out[i].Low, out[i].High = math.NaN(), math.NaN(), math.NaN()
+			}
 		}
-		return e, nil
+		return out, nil
 	}
 	if budget == 0 {
 		// with no judged row any interval would be invented
-		return Estimate{}, errs.New(errs.BudgetExceeded, "sampling: a budget of 0 rows judged gives no estimate over %d rows; at least 1 is needed", p.N)
+		return nil, errs.New(errs.BudgetExceeded, "sampling: a budget of 0 rows judged gives no estimate over %d rows; at least 1 is needed", p.N)
 	}
 	var d *design
 	var err error
@@ -686,11 +761,12 @@ func estimate(ctx context.Context, p *Population, oracle Oracle, budget int, kin
 	} else {
 		d, err = p.designFor(pl.strata, budget)
 		if err != nil {
-			return Estimate{}, err
+			return nil, err
 		}
 	}
 	s := newSampler(p, d, o.Seed)
 	s.shrink = pl.shrink
+	s.w, s.den = specs[0].w, specs[0].den
 	z := zFor(o.conf())
 	R := o.rounds()
 	H := d.H()
@@ -724,11 +800,9 @@ func estimate(ctx context.Context, p *Population, oracle Oracle, budget int, kin
 	for r := 0; r < R; r++ {
 		if err := ctx.Err(); err != nil {
 			if have {
-				last = s.result(kind, pl.proxy, z, true)
-				last.Strategy, last.Partial = name, true
-				return last, nil
+				return s.results(specs, pl.proxy, z, name, true), nil
 			}
-			return Estimate{}, errs.Wrap(err, errs.Cancelled, "sampling: %v", err)
+			return nil, errs.Wrap(err, errs.Cancelled, "sampling: %v", err)
 		}
 		var w []float64
 		switch {
@@ -753,14 +827,12 @@ func estimate(ctx context.Context, p *Population, oracle Oracle, budget int, kin
 		}
 		if err := s.judge(ctx, oracle, rows, strat); err != nil {
 			if ctx.Err() != nil && have {
-				last = s.result(kind, pl.proxy, z, true)
-				last.Strategy, last.Partial = name, true
-				return last, nil
+				return s.results(specs, pl.proxy, z, name, true), nil
 			}
 			if ctx.Err() != nil {
-				return Estimate{}, errs.Wrap(err, errs.Cancelled, "sampling: %v", err)
+				return nil, errs.Wrap(err, errs.Cancelled, "sampling: %v", err)
 			}
-			return Estimate{}, err
+			return nil, err
 		}
 		final := r == R-1 || len(s.rows) >= budget || len(s.rows) >= p.N
 		full := final || o.Progress != nil || o.TargetRelErr > 0
@@ -787,14 +859,30 @@ func estimate(ctx context.Context, p *Population, oracle Oracle, budget int, kin
 			targets[r+1] = min(budget, n+max(2*H, min(need-n, 3*n)))
 		}
 	}
-	if len(s.rows) == p.N {
-		last.Exact = true
-		last.Low, last.High = last.Value, last.Value
-	}
+	out := s.results(specs, pl.proxy, z, name, false)
 	if o.Progress != nil {
-		o.Progress(last)
+		o.Progress(out[0])
 	}
-	return last, nil
+	return out, nil
+}
+
+// results computes every aggregate's final estimate from the sample (the
+// first from the values it was sampled with); exact when every row was
+// judged.
+func (s *sampler) results(specs []spec, proxy bool, z float64, name string, partial bool) []Estimate {
+	out := make([]Estimate, len(specs))
+	for i, sp := range specs {
+		s.w, s.den = sp.w, sp.den
+		e := s.result(sp.kind, proxy, z, true)
+		e.Strategy, e.Partial = name, partial
+		if len(s.rows) == s.p.N {
+			e.Exact = true
+			e.Low, e.High = e.Value, e.Value
+		}
+		out[i] = e
+	}
+	s.w, s.den = specs[0].w, specs[0].den
+	return out
 }
 
 // responses returns the per-row responses of the aggregate: y for COUNT,
@@ -811,10 +899,15 @@ func (s *sampler) responses(kind aggKind) []resp {
 	}
 	z := make(resp, len(s.rows))
 	for i, r := range s.rows {
-		z[i] = y[i] * s.p.Weight[r]
+		z[i] = y[i] * s.w[r]
 	}
 	if kind == aggSum {
 		return []resp{z}
+	}
+	if s.den != nil {
+		for i, r := range s.rows {
+			y[i] *= s.den[r]
+		}
 	}
 	return []resp{z, y}
 }
