@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -526,5 +527,27 @@ func TestGroupedEstimateNeedsARowPerGroup(t *testing.T) {
 		if !(lo <= n && n <= hi) || hi-lo < 100 {
 			t.Errorf("group %s: %v in [%v, %v]: want a wide interval around the estimate from one row", parts[0], n, lo, hi)
 		}
+	}
+}
+
+// TestApproximateAvgSkipsNulls: AVG estimated from a sample leaves NULL
+// values out of its denominator, as the exact AVG does (it counted them as
+// zeros, which halved this average), and its COUNT(*) and AVG share the
+// sample (rows judged within the budget, not twice the budget's half).
+func TestApproximateAvgSkipsNulls(t *testing.T) {
+	q := `SELECT COUNT(*), AVG(CASE WHEN id % 2 = 0 THEN id END), CI_LOW(AVG(CASE WHEN id % 2 = 0 THEN id END)), CI_HIGH(AVG(CASE WHEN id % 2 = 0 THEN id END)) FROM sms WHERE "the message is spam"`
+	exact, _ := mustRun(t, simDB(t, smsDir+"/sim.json", map[string]string{"embed": "hash"}), q)
+	rows, st := mustRun(t, simDB(t, smsDir+"/sim.json", map[string]string{"budget": "600", "embed": "hash", "seed": "3"}), q)
+	if !st.Approximate || st.RowsJudged > 600 || st.RowsJudged < 500 {
+		t.Fatalf("stats %+v: want approximate, about 600 rows judged", st)
+	}
+	var want, got, lo, hi float64
+	fmt.Sscan(strings.Split(exact[0], "|")[1], &want)
+	p := strings.Split(rows[0], "|")
+	fmt.Sscan(p[1], &got)
+	fmt.Sscan(p[2], &lo)
+	fmt.Sscan(p[3], &hi)
+	if !(lo <= want && want <= hi) || math.Abs(got-want) > 0.2*want {
+		t.Errorf("AVG over non-NULL values: %v [%v, %v], exact %v", got, lo, hi, want)
 	}
 }
