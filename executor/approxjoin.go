@@ -55,8 +55,6 @@ type approxJoinOp struct {
 	nl, nr      int
 }
 
-// joinApproximable matches an aggregate directly over an inner semantic
-// join whose aggregates can be estimated from a sample.
 // JoinApproximable reports whether an aggregate reads an inner semantic
 // join it can estimate from a sample of pairs (for EXPLAIN), and the
 // most pairs it samples from.
@@ -65,6 +63,8 @@ func JoinApproximable(n *planner.Aggregate) (*planner.SemJoin, int, bool) {
 	return sj, maxSampledPairs, ok
 }
 
+// joinApproximable matches an aggregate directly over an inner semantic
+// join whose aggregates can be estimated from a sample.
 func joinApproximable(n *planner.Aggregate) (*planner.SemJoin, bool) {
 	sj, ok := n.In.(*planner.SemJoin)
 	if !ok || sj.Kind != planner.JoinInner || !aggsApproximable(n) {
