@@ -699,15 +699,8 @@ func (r *Result) Public(b arrow.RecordBatch) arrow.RecordBatch {
 		b.Retain()
 		return b
 	}
-	cols := make([]planner.Col, len(r.Columns))
+	cols := r.publicCols()
 	rows := make([][]value.Value, b.NumRows())
-	for i, c := range r.Columns {
-		t := c.Type
-		if t == planner.TAny {
-			t = planner.TText
-		}
-		cols[i] = planner.Col{Name: c.Name, Type: t}
-	}
 	for row := range rows {
 		vals := make([]value.Value, len(cols))
 		for i, c := range r.Columns {
@@ -723,7 +716,10 @@ func (r *Result) Public(b arrow.RecordBatch) arrow.RecordBatch {
 }
 
 // PublicSchema is the schema of the batches Public returns.
-func (r *Result) PublicSchema() *arrow.Schema {
+func (r *Result) PublicSchema() *arrow.Schema { return executor.SchemaOf(r.publicCols()) }
+
+// publicCols are the visible columns, dynamically typed ones as TEXT.
+func (r *Result) publicCols() []planner.Col {
 	cols := make([]planner.Col, len(r.Columns))
 	for i, c := range r.Columns {
 		t := c.Type
@@ -732,7 +728,7 @@ func (r *Result) PublicSchema() *arrow.Schema {
 		}
 		cols[i] = planner.Col{Name: c.Name, Type: t}
 	}
-	return executor.SchemaOf(cols)
+	return cols
 }
 
 // addModel adds a model client's figures to the stats.

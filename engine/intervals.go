@@ -126,14 +126,7 @@ func (r *Result) DisplaySchema() *arrow.Schema {
 }
 
 func (r *Result) displayCols() []planner.Col {
-	cols := make([]planner.Col, len(r.Columns))
-	for i, c := range r.Columns {
-		t := c.Type
-		if t == planner.TAny {
-			t = planner.TText
-		}
-		cols[i] = planner.Col{Name: c.Name, Type: t}
-	}
+	cols := r.publicCols()
 	for _, iv := range r.intervals {
 		cols[iv.col].Type = planner.TText
 	}
