@@ -144,6 +144,8 @@ func (a *approxGroupOp) Next() (arrow.RecordBatch, error) {
 	if err != nil {
 		return nil, withPos(err, a.sg.Key)
 	}
+	// names that are the same name become one group
+	cats = newNames().distinct(cats)
 	rem := budget
 	if b := m.Budget(); b != nil {
 		rem = int(b.Remaining())

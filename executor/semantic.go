@@ -598,6 +598,10 @@ func (s *semGroupOp) Next() (arrow.RecordBatch, error) {
 		if err != nil {
 			return nil, withPos(err, s.n.Key)
 		}
+		// synonymous names (the taxonomy's, and the free-text names of
+		// rows that fit none) become one group
+		syn := newNames()
+		cats = syn.distinct(cats)
 		attr := []llm.Attr{{Instruction: s.n.Key.Text, Type: llm.Type{Kind: llm.KindEnum, Enum: cats}}}
 		vs, err := m.Extract(s.x.Ctx, attr, rows)
 		if err != nil {
@@ -619,8 +623,18 @@ func (s *semGroupOp) Next() (arrow.RecordBatch, error) {
 			if err != nil {
 				return nil, withPos(err, s.n.Key)
 			}
+			var free []string
+			var at []int
 			for k, i := range rest {
 				labels[i] = vs[k][0]
+				if v := vs[k][0]; !v.IsNull() {
+					free = append(free, value.ToText(v).S)
+					at = append(at, i)
+				}
+			}
+			canon := syn.add(free)
+			for k, i := range at {
+				labels[i] = value.FromText(canon[k])
 			}
 		}
 	}
