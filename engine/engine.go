@@ -629,7 +629,7 @@ func (s *Session) explain(ctx context.Context, st *ast.Explain, args []value.Val
 			s.underApproxAgg[a.In.(*planner.SemFilter)] = true
 		}
 		if a, ok := n.(*planner.Aggregate); ok {
-			if sj, _, ok := executor.JoinApproximable(a); ok {
+			if sj, ok := executor.JoinApproximable(a); ok {
 				s.underApproxJoin[sj] = true
 			}
 		}

@@ -81,15 +81,13 @@ func (s *Session) semanticNoteBody(n planner.Node) string {
 		in = l * r
 		judged = in
 		strategy = "nested loop (every pair)"
-		_, maxPairs, _ := executor.JoinApproximable(&planner.Aggregate{In: x})
 		budget := float64(s.effectiveBudget())
-		if s.underApproxJoin[x] && in >= 0 && budget > 0 && in > budget && in <= float64(maxPairs) {
+		if s.underApproxJoin[x] && in >= 0 && budget > 0 && in > budget && in <= executor.MaxSampledPairs {
 			if s.settings["strategy"] == "exact" {
 				strategy = fmt.Sprintf("exact (SET strategy = exact): %.0f pairs, over the budget of %.0f, so the statement fails before its first call", in, budget)
 			} else {
 				judged = budget
-				fpc := math.Sqrt(math.Max(0, 1-budget/in))
-				expErr = fmt.Sprintf("±%.0f%% (95%%, uniform sampling's at an assumed selectivity of 0.5)", 100*1.96*math.Sqrt(1/budget)*fpc)
+				expErr = fmt.Sprintf("±%.0f%% (95%%, uniform sampling's at an assumed selectivity of 0.5)", 100*relErrAt(1.96, 1, 0.5, budget, in))
 				strategy = fmt.Sprintf("sampled (%s): %.0f of %.0f pairs of the cross product judged, stratified by the similarity of their rows' embeddings; the aggregate is estimated with a 95%% interval over all pairs", s.settings["strategy"], budget, in)
 			}
 		} else if in > 4096 && s.settings["strategy"] != "exact" {
@@ -356,7 +354,7 @@ func (s *Session) filterNote(x *planner.SemFilter, in float64, counted bool, nl 
 	cm := s.costModel(x, nl, lk)
 	budget := float64(s.effectiveBudget())
 	conf, _ := strconv.ParseFloat(s.settings["confidence"], 64)
-	z := zFor(conf)
+	z := sampling.ZFor(conf)
 	target, _ := strconv.ParseFloat(s.settings["target_error"], 64)
 	pct := fmt.Sprintf("(%s%%)", strconv.FormatFloat(100*conf, 'f', -1, 64))
 	rows := fmt.Sprintf("~%.0f (estimated)", in)

@@ -95,7 +95,7 @@ func (r *Result) Display(b arrow.RecordBatch) arrow.RecordBatch {
 	for row := range rows {
 		vals := make([]value.Value, len(cols))
 		for i, c := range r.Columns {
-			v := r.cell(b, i, row, c.Type)
+			v := r.Value(b, i, row)
 			if iv, ok := isIv[i]; ok {
 				vals[i] = value.FromText(r.withInterval(b, i, iv, row))
 				continue
@@ -131,10 +131,6 @@ func (r *Result) displayCols() []planner.Col {
 		cols[iv.col].Type = planner.TText
 	}
 	return cols
-}
-
-func (r *Result) cell(b arrow.RecordBatch, col, row int, t planner.Type) value.Value {
-	return executor.GetValue(b.Column(col), row, t)
 }
 
 // withInterval renders one estimated value with its interval.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/uqe-dev/uqe/sampling"
 	"hash/fnv"
 	"math"
 	"os"
@@ -381,27 +382,10 @@ func (db *DB) recordObservations(plan planner.Node, x *executor.Exec, client *ll
 			v.Strategies[e.Strategy] = s
 		}
 		s.Runs++
-		s.Obs = append(s.Obs, estimateObs{N: e.Judged, Pop: e.N, Rate: e.Value / float64(e.N), RSE: (e.High - e.Low) / 2 / zFor(e.Conf) / e.Value})
+		s.Obs = append(s.Obs, estimateObs{N: e.Judged, Pop: e.N, Rate: e.Value / float64(e.N), RSE: (e.High - e.Low) / 2 / sampling.ZFor(e.Conf) / e.Value})
 		obs[k] = v
 	}
 	db.phraseStore().add(obs)
-}
-
-// zFor is the two-sided normal quantile for a confidence level.
-func zFor(conf float64) float64 {
-	if conf <= 0 || conf >= 1 {
-		conf = 0.95
-	}
-	lo, hi := 0.0, 10.0
-	for i := 0; i < 60; i++ {
-		m := (lo + hi) / 2
-		if math.Erf(m/math.Sqrt2) < conf {
-			lo = m
-		} else {
-			hi = m
-		}
-	}
-	return (lo + hi) / 2
 }
 
 // phraseVersions maps every phrase of a plan to the version of the tables

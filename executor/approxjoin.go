@@ -9,12 +9,12 @@ import (
 	"github.com/uqe-dev/uqe/value"
 )
 
-// maxSampledPairs is the largest cross product an aggregate over a semantic
+// MaxSampledPairs is the largest cross product an aggregate over a semantic
 // join estimates from a sample of pairs. Above it the join keeps its
 // blocked plan (only each left row's most similar right rows are judged
 // and counted), as the strategy note says: the pairs' priors and group
 // lists alone would take hundreds of megabytes.
-const maxSampledPairs = 2_000_000
+const MaxSampledPairs = 2_000_000
 
 // pairChunk is the most pairs materialised as one batch (to decide pairs
 // by their structured conjuncts, or to judge them).
@@ -39,7 +39,7 @@ const planPairsMax = 1 << 16
 // approxAggOp does for rows), with a confidence interval; a pair's prior is
 // the cosine similarity of its two rows' embeddings, so "auto" stratifies
 // pairs by similarity. With no budget, or a cross product over
-// maxSampledPairs, it runs today's plan: the aggregate over the join
+// MaxSampledPairs, it runs today's plan: the aggregate over the join
 // (nested loop, or blocking beyond nestedLoopMax pairs).
 type approxJoinOp struct {
 	x    *Exec
@@ -56,11 +56,9 @@ type approxJoinOp struct {
 }
 
 // JoinApproximable reports whether an aggregate reads an inner semantic
-// join it can estimate from a sample of pairs (for EXPLAIN), and the
-// most pairs it samples from.
-func JoinApproximable(n *planner.Aggregate) (*planner.SemJoin, int, bool) {
-	sj, ok := joinApproximable(n)
-	return sj, maxSampledPairs, ok
+// join it can estimate from a sample of pairs (for EXPLAIN).
+func JoinApproximable(n *planner.Aggregate) (*planner.SemJoin, bool) {
+	return joinApproximable(n)
 }
 
 // joinApproximable matches an aggregate directly over an inner semantic
@@ -115,8 +113,8 @@ func (a *approxJoinOp) Next() (arrow.RecordBatch, error) {
 	if remaining < 0 {
 		return a.fallback("")
 	}
-	if total > maxSampledPairs {
-		return a.fallback(fmt.Sprintf("; %d pairs are more than the %d an aggregate samples from, so only the blocked pairs are judged and counted", total, maxSampledPairs))
+	if total > MaxSampledPairs {
+		return a.fallback(fmt.Sprintf("; %d pairs are more than the %d an aggregate samples from, so only the blocked pairs are judged and counted", total, MaxSampledPairs))
 	}
 	need, yes, err := a.decidePairs()
 	if err != nil {

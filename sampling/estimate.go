@@ -767,7 +767,7 @@ func estimateMany(ctx context.Context, p *Population, oracle Oracle, budget int,
 	s := newSampler(p, d, o.Seed)
 	s.shrink = pl.shrink
 	s.w, s.den = specs[0].w, specs[0].den
-	z := zFor(o.conf())
+	z := ZFor(o.conf())
 	R := o.rounds()
 	H := d.H()
 	capN, lo := d.bounds(budget)
@@ -800,7 +800,7 @@ func estimateMany(ctx context.Context, p *Population, oracle Oracle, budget int,
 	for r := 0; r < R; r++ {
 		if err := ctx.Err(); err != nil {
 			if have {
-				return s.results(specs, pl.proxy, z, name, true), nil
+				return s.results(specs, pl.proxy, z, name, true, nil), nil
 			}
 			return nil, errs.Wrap(err, errs.Cancelled, "sampling: %v", err)
 		}
@@ -827,7 +827,7 @@ func estimateMany(ctx context.Context, p *Population, oracle Oracle, budget int,
 		}
 		if err := s.judge(ctx, oracle, rows, strat); err != nil {
 			if ctx.Err() != nil && have {
-				return s.results(specs, pl.proxy, z, name, true), nil
+				return s.results(specs, pl.proxy, z, name, true, nil), nil
 			}
 			if ctx.Err() != nil {
 				return nil, errs.Wrap(err, errs.Cancelled, "sampling: %v", err)
@@ -859,7 +859,9 @@ func estimateMany(ctx context.Context, p *Population, oracle Oracle, budget int,
 			targets[r+1] = min(budget, n+max(2*H, min(need-n, 3*n)))
 		}
 	}
-	out := s.results(specs, pl.proxy, z, name, false)
+	// the loop's last estimate is already the first aggregate's final one
+	// (its last round computed the full interval)
+	out := s.results(specs, pl.proxy, z, name, false, &last)
 	if o.Progress != nil {
 		o.Progress(out[0])
 	}
@@ -867,13 +869,18 @@ func estimateMany(ctx context.Context, p *Population, oracle Oracle, budget int,
 }
 
 // results computes every aggregate's final estimate from the sample (the
-// first from the values it was sampled with); exact when every row was
-// judged.
-func (s *sampler) results(specs []spec, proxy bool, z float64, name string, partial bool) []Estimate {
+// first from the values it was sampled with, or first when given); exact
+// when every row was judged.
+func (s *sampler) results(specs []spec, proxy bool, z float64, name string, partial bool, first *Estimate) []Estimate {
 	out := make([]Estimate, len(specs))
 	for i, sp := range specs {
 		s.w, s.den = sp.w, sp.den
-		e := s.result(sp.kind, proxy, z, true)
+		var e Estimate
+		if i == 0 && first != nil {
+			e = *first
+		} else {
+			e = s.result(sp.kind, proxy, z, true)
+		}
 		e.Strategy, e.Partial = name, partial
 		if len(s.rows) == s.p.N {
 			e.Exact = true

@@ -70,7 +70,7 @@ func GroupDistribution(ctx context.Context, p *Population, oracle LabelOracle, b
 	}
 	s := newSampler(p, d, o.Seed)
 	var labels []string
-	z := zFor(o.conf())
+	z := ZFor(o.conf())
 	R := o.rounds()
 	capN, lo := d.bounds(budget)
 	var res GroupResult

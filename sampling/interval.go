@@ -2,8 +2,12 @@ package sampling
 
 import "math"
 
-// zFor is the two-sided normal quantile for confidence conf.
-func zFor(conf float64) float64 {
+// ZFor is the two-sided normal quantile for confidence conf (0.95 when
+// conf is not in (0, 1)).
+func ZFor(conf float64) float64 {
+	if conf <= 0 || conf >= 1 {
+		conf = 0.95
+	}
 	return math.Sqrt2 * math.Erfinv(conf)
 }
 
