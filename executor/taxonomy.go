@@ -14,7 +14,7 @@ import (
 // "card problems" 0.90) are no more alike than distinct categories of a
 // fine taxonomy (banking77's intents: "declined_cash_withdrawal" /
 // "pending_cash_withdrawal" 0.94, "top_up_reverted" / "top_up_limits" 0.90;
-// ten pairs at 0.88 or more, and merging them broke the exact GROUP BY
+// 18 of the 2,926 pairs of its 77 intents at 0.88 or more; merging them broke the exact GROUP BY
 // test), and a wrong merge mixes two groups while a missed one only leaves
 // two rows.
 type names struct {
