@@ -102,6 +102,8 @@ type config struct {
 	budgets                          []int
 	noises                           []float64
 	quick, cpu, priorDiag            bool
+	boundN                           int
+	boundRidge                       float64
 	only, parts, strategies          string
 	priorKind                        string  // "anchors" or "phrase"
 	target                           float64 // sampling.Options.TargetRelErr of COUNT cells
@@ -126,6 +128,10 @@ func main() {
 	flag.IntVar(&c.workers, "workers", runtime.GOMAXPROCS(0), "parallel runs")
 	flag.StringVar(&c.strategies, "strategies", strings.Join(countStrategies, ","), "COUNT strategies to evaluate (uniform is always included)")
 	flag.BoolVar(&c.priorDiag, "prior-diag", false, "print, per predicate, the true rows in each band of the prior ranking (true/rows), and exit")
+	flag.IntVar(&c.boundN, "bound", 0, "print, per predicate, the SD ratio to uniform at this budget of designs that know a proxy cross-fitted on every row's label (a bound for the features, not a method), and exit")
+	flag.Float64Var(&boundTau, "bound-tau", 0, "-bound's learning curve: kernel ridge with exp((cos-1)/tau) instead of the linear ridge (0: linear)")
+	flag.Float64Var(&boundLambda, "bound-lambda", 1, "-bound's kernel ridge penalty")
+	flag.Float64Var(&c.boundRidge, "bound-ridge", 1, "ridge penalty of -bound's proxy")
 	flag.StringVar(&c.priorKind, "prior", "anchors", "the zero-shot prior: anchors (two hand-written descriptive phrases per predicate, cos(row, positive) − cos(row, negative)) or phrase (what the engine computes from the query alone: cos(row, the predicate's phrase))")
 	flag.Float64Var(&c.target, "target", 0, "COUNT: stop sampling once the interval's half-width is at most this share of the estimate (the engine's target_error; 0: spend the whole budget, as the report's tables do)")
 	flag.StringVar(&c.parts, "parts", "count,search,group", "which evaluations to run (comma-separated: count, search, group)")
@@ -296,6 +302,10 @@ func run(ctx context.Context, c config) error {
 		}
 		p.pop = &sampling.Population{N: len(p.label), Emb: ds.row, Lex: ds.lex, Prior: prior}
 		ps = append(ps, p)
+	}
+	if c.boundN > 0 {
+		bound(ps, c.boundN, c.boundRidge)
+		return nil
 	}
 	if c.priorDiag {
 		for _, p := range ps {
