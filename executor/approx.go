@@ -515,9 +515,12 @@ func (x *Exec) sampledNote(res *sampleResult, judged string) string {
 				widest = math.Max(widest, hw/math.Abs(e.Value))
 			}
 		}
-		if widest <= t {
+		switch {
+		case widest <= t:
 			note += fmt.Sprintf("; target_error ±%.3g%% reached", 100*t)
-		} else {
+		case res.partial:
+			note += fmt.Sprintf("; target_error ±%.3g%% not reached (widest interval ±%.3g%%)", 100*t, 100*widest)
+		default:
 			note += fmt.Sprintf("; target_error ±%.3g%% not reached within the budget (widest interval ±%.3g%%; SET budget = N to allow more rows)", 100*t, 100*widest)
 		}
 	}
@@ -545,6 +548,16 @@ func (a *approxAggOp) argValues(be *batchEnv) ([][]value.Value, error) {
 	return out, nil
 }
 
+// chunk is how many rows a sampling round sends to the model at a time:
+// what the model layer has in calls at once, so that a cancelled
+// statement keeps the verdicts already answered (0: the whole round).
+func (x *Exec) chunk() int {
+	if m, ok := x.Model.(interface{ InFlight() int }); ok {
+		return m.InFlight()
+	}
+	return 0
+}
+
 // estimateGroup estimates one group's aggregates from one sample of its
 // undecided items: the condition's COUNT drives the sample (it comes
 // first), each distinct aggregate is one more sampling.Agg over the same
@@ -552,7 +565,7 @@ func (a *approxAggOp) argValues(be *batchEnv) ([][]value.Value, error) {
 // the values over the non-NULL ones); the items decided true count
 // exactly (added to COUNT and SUM, folded into AVG conservatively).
 func (x *Exec) estimateGroup(sp *sampleSpec, pop *sampling.Population, gr sampleGroup, orc sampling.Oracle, budget int, strategy string) ([]sampling.Estimate, error) {
-	o := sampling.Options{Strategy: strategy, Conf: x.confidence(), Seed: uint64(x.Seed), TargetRelErr: x.TargetError}
+	o := sampling.Options{Strategy: strategy, Conf: x.confidence(), Seed: uint64(x.Seed), TargetRelErr: x.TargetError, Chunk: x.chunk()}
 	if x.Progress != nil {
 		// Online aggregation: the running estimate after every round.
 		o.Progress = func(e sampling.Estimate) {

@@ -105,6 +105,10 @@ func (c *Client) Budget() *Budget { return c.opts.Budget }
 // BatchSize is the number of rows per call the client uses.
 func (c *Client) BatchSize() int { return c.batch }
 
+// InFlight is the most rows the client has in calls at once (batch size ×
+// concurrency).
+func (c *Client) InFlight() int { return c.batch * c.opts.Concurrency }
+
 // Stats returns the accumulated statistics.
 func (c *Client) Stats() Stats {
 	c.mu.Lock()

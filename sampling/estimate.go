@@ -169,6 +169,91 @@ func (s *sampler) judge(ctx context.Context, oracle Oracle, rows []int, strat []
 	return nil
 }
 
+// judgeRound judges a round's rows (strat: each row's stratum). With
+// chunk > 0 it asks the oracle about chunk rows at a time, taking rows
+// from the strata in turn (the first chunk holds at least one row of
+// every stratum of the round), and after an error keeps the verdicts of
+// the chunks answered before it: a cancelled query's partial estimate
+// uses them. Judged rows are recorded in the round's order either way, so
+// a whole round is recorded exactly as by judge.
+func (s *sampler) judgeRound(ctx context.Context, oracle Oracle, rows, strat []int, chunk int) error {
+	if chunk <= 0 || len(rows) <= chunk {
+		return s.judge(ctx, oracle, rows, strat)
+	}
+	// round-robin over the strata, in order of first appearance
+	var lists [][]int
+	at := map[int]int{}
+	for k, h := range strat {
+		j, ok := at[h]
+		if !ok {
+			j = len(lists)
+			at[h] = j
+			lists = append(lists, nil)
+		}
+		lists[j] = append(lists[j], k)
+	}
+	order := make([]int, 0, len(rows))
+	for depth := 0; len(order) < len(rows); depth++ {
+		for _, l := range lists {
+			if depth < len(l) {
+				order = append(order, l[depth])
+			}
+		}
+	}
+	verdict := make([]int8, len(rows)) // 0 unknown, 1 false, 2 true
+	var err error
+	for from := 0; from < len(order); {
+		size := chunk
+		if from == 0 {
+			size = max(chunk, len(lists))
+		}
+		part := order[from:min(len(order), from+size)]
+		sub := make([]int, len(part))
+		for i, k := range part {
+			sub[i] = rows[k]
+		}
+		ys, e := oracle(ctx, sub)
+		if e == nil && len(ys) != len(sub) {
+			e = errs.New(errs.Internal, "sampling: oracle returned %d verdicts for %d rows", len(ys), len(sub))
+		}
+		if e != nil {
+			err = e
+			break
+		}
+		for i, k := range part {
+			verdict[k] = 1
+			if ys[i] {
+				verdict[k] = 2
+			}
+		}
+		from += len(part)
+	}
+	for k, r := range rows {
+		if verdict[k] == 0 {
+			continue
+		}
+		s.pos[strat[k]] = append(s.pos[strat[k]], len(s.rows))
+		s.rows = append(s.rows, r)
+		s.strat = append(s.strat, strat[k])
+		s.y = append(s.y, verdict[k] == 2)
+	}
+	return err
+}
+
+// covered reports whether every non-empty stratum has a judged row (a
+// stratified estimate then exists).
+func (s *sampler) covered() bool {
+	if len(s.rows) == 0 {
+		return false
+	}
+	for h := range s.d.members {
+		if len(s.d.members[h]) > 0 && len(s.pos[h]) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // allocate returns cumulative per-stratum sample sizes summing to m (or to
 // the population if smaller), proportional to w, never below cur (rows
 // already drawn) nor below lo, never above the stratum sizes.
@@ -799,7 +884,7 @@ func estimateMany(ctx context.Context, p *Population, oracle Oracle, budget int,
 	have := false
 	for r := 0; r < R; r++ {
 		if err := ctx.Err(); err != nil {
-			if have {
+			if have || s.covered() {
 				return s.results(specs, pl.proxy, z, name, true, nil), nil
 			}
 			return nil, errs.Wrap(err, errs.Cancelled, "sampling: %v", err)
@@ -825,8 +910,8 @@ func estimateMany(ctx context.Context, p *Population, oracle Oracle, budget int,
 				strat = append(strat, h)
 			}
 		}
-		if err := s.judge(ctx, oracle, rows, strat); err != nil {
-			if ctx.Err() != nil && have {
+		if err := s.judgeRound(ctx, oracle, rows, strat, o.Chunk); err != nil {
+			if ctx.Err() != nil && (have || s.covered()) {
 				return s.results(specs, pl.proxy, z, name, true, nil), nil
 			}
 			if ctx.Err() != nil {

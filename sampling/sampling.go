@@ -193,6 +193,12 @@ type Options struct {
 	// Progress, if set, is called after every round with the running
 	// estimate.
 	Progress func(Estimate)
+	// Chunk, if > 0, is how many rows a round asks the oracle about at a
+	// time (the model layer's batch size × concurrency: no slower than
+	// one call for the round). A cancelled query then keeps the verdicts
+	// of the chunks already answered, and its partial estimate uses them
+	// once every stratum has a judged row.
+	Chunk int
 }
 
 func (o Options) conf() float64 {

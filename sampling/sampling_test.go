@@ -366,3 +366,55 @@ func TestMany(t *testing.T) {
 		}
 	}
 }
+
+// TestChunkedRounds: judging a round in chunks gives the same estimate as
+// judging it at once, and a cancellation after some chunks were answered
+// returns a partial estimate from them (every stratum has a row once the
+// first chunk is answered).
+func TestChunkedRounds(t *testing.T) {
+	pop, truth := synth(3000, 0.1, 5)
+	for _, strategy := range []string{"uniform", "stratified", "auto"} {
+		whole, err := Count(context.Background(), pop, newOracle(truth).judge, 200, Options{Strategy: strategy, Seed: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := newOracle(truth)
+		calls := 0
+		counting := func(ctx context.Context, rows []int) ([]bool, error) {
+			calls++
+			return o.judge(ctx, rows)
+		}
+		chunked, err := Count(context.Background(), pop, counting, 200, Options{Strategy: strategy, Seed: 3, Chunk: 16})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if whole.Value != chunked.Value || whole.Low != chunked.Low || whole.High != chunked.High || whole.Judged != chunked.Judged {
+			t.Errorf("%s: chunked %+v, whole %+v", strategy, chunked, whole)
+		}
+		if calls < 200/16 {
+			t.Errorf("%s: %d oracle calls for 200 rows in chunks of 16", strategy, calls)
+		}
+
+		ctx, cancel := context.WithCancel(context.Background())
+		o = newOracle(truth)
+		calls = 0
+		stopping := func(c context.Context, rows []int) ([]bool, error) {
+			calls++
+			if calls == 3 {
+				cancel()
+				return nil, c.Err()
+			}
+			return o.judge(c, rows)
+		}
+		part, err := Count(ctx, pop, stopping, 200, Options{Strategy: strategy, Seed: 3, Chunk: 16})
+		if err != nil {
+			t.Fatalf("%s: cancelled after two chunks: %v", strategy, err)
+		}
+		if !part.Partial || part.Judged != len(o.seen) || part.Judged == 0 || part.Judged >= 200 {
+			t.Errorf("%s: partial estimate %+v after judging %d rows", strategy, part, len(o.seen))
+		}
+		if part.Low > part.Value || part.Value > part.High || part.High > float64(pop.N) {
+			t.Errorf("%s: partial interval %+v", strategy, part)
+		}
+	}
+}

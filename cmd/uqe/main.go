@@ -137,13 +137,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			r.Stats = f
 		}
 	}
+	if len(st) == 0 && isTerminal(stdin) {
+		// The shell handles Ctrl-C itself: it cancels the running
+		// statement (an approximate aggregate answers with its estimate
+		// so far, marked partial) or discards the one being typed; it
+		// does not end the session.
+		intr := make(chan os.Signal, 1)
+		signal.Notify(intr, os.Interrupt)
+		defer signal.Stop(intr)
+		return shell(context.Background(), r, stdin, stdout, stderr, intr)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-
 	if len(st) == 0 {
-		if isTerminal(stdin) {
-			return shell(ctx, r, stdin, stdout, stderr)
-		}
 		st = append(st, step{file: "-"})
 	}
 	for _, s := range st {
@@ -185,12 +191,21 @@ func isTerminal(r io.Reader) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// shell is a minimal interactive loop: statements end with ';'. (The full
-// shell with line editing and progress comes with the REPL issue.)
-func shell(ctx context.Context, r *repl.Runner, stdin io.Reader, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stdout, "uqe — end statements with ';', quit with Ctrl-D")
-	sc := bufio.NewScanner(stdin)
-	sc.Buffer(make([]byte, 1<<20), 1<<26)
+// shell is a minimal interactive loop: statements end with ';'. An
+// interrupt (intr) while a statement runs cancels that statement only;
+// at the prompt it discards the statement being typed. (The full shell
+// with line editing comes with the REPL issue.)
+func shell(ctx context.Context, r *repl.Runner, stdin io.Reader, stdout, stderr io.Writer, intr <-chan os.Signal) int {
+	fmt.Fprintln(stdout, "uqe — end statements with ';', quit with Ctrl-D, Ctrl-C cancels a statement")
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(stdin)
+		sc.Buffer(make([]byte, 1<<20), 1<<26)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
 	var buf strings.Builder
 	prompt := func() {
 		if buf.Len() == 0 {
@@ -199,18 +214,49 @@ func shell(ctx context.Context, r *repl.Runner, stdin io.Reader, stdout, stderr 
 			fmt.Fprint(stdout, "...> ")
 		}
 	}
-	prompt()
-	for sc.Scan() {
-		buf.WriteString(sc.Text())
-		buf.WriteByte('\n')
-		if strings.HasSuffix(strings.TrimSpace(buf.String()), ";") {
-			if err := r.RunScript(ctx, "<stdin>", buf.String()); err != nil {
-				fmt.Fprintln(stderr, errs.Detail(err))
-			}
-			buf.Reset()
-		}
+	for {
 		prompt()
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(stdout)
+			return exitOK
+		case <-intr:
+			if buf.Len() > 0 {
+				fmt.Fprint(stdout, "^C (statement discarded)")
+			}
+			fmt.Fprintln(stdout)
+			buf.Reset()
+		case l, ok := <-lines:
+			if !ok {
+				fmt.Fprintln(stdout)
+				return exitOK
+			}
+			buf.WriteString(l)
+			buf.WriteByte('\n')
+			if strings.HasSuffix(strings.TrimSpace(buf.String()), ";") {
+				if err := runInterruptible(ctx, r, buf.String(), stderr, intr); err != nil {
+					fmt.Fprintln(stderr, errs.Detail(err))
+				}
+				buf.Reset()
+			}
+		}
 	}
-	fmt.Fprintln(stdout)
-	return exitOK
+}
+
+// runInterruptible runs the statements of src with a context that an
+// interrupt cancels.
+func runInterruptible(ctx context.Context, r *repl.Runner, src string, stderr io.Writer, intr <-chan os.Signal) error {
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-intr:
+			fmt.Fprintln(stderr, "\ncancelling the statement (Ctrl-D quits)")
+			cancel()
+		case <-done:
+		}
+	}()
+	return r.RunScript(sctx, "<stdin>", src)
 }
