@@ -887,7 +887,7 @@ func estimateMany(ctx context.Context, p *Population, oracle Oracle, budget int,
 			if have || s.covered() {
 				return s.results(specs, pl.proxy, z, name, true, nil), nil
 			}
-			return nil, errs.Wrap(err, errs.Cancelled, "sampling: %v", err)
+			return nil, cancelled(err)
 		}
 		var w []float64
 		switch {
@@ -915,7 +915,7 @@ func estimateMany(ctx context.Context, p *Population, oracle Oracle, budget int,
 				return s.results(specs, pl.proxy, z, name, true, nil), nil
 			}
 			if ctx.Err() != nil {
-				return nil, errs.Wrap(err, errs.Cancelled, "sampling: %v", err)
+				return nil, cancelled(err)
 			}
 			return nil, err
 		}

@@ -80,7 +80,7 @@ func GroupDistribution(ctx context.Context, p *Population, oracle LabelOracle, b
 				res.Partial = true
 				return res, nil
 			}
-			return GroupResult{}, errs.Wrap(err, errs.Cancelled, "sampling: %v", err)
+			return GroupResult{}, cancelled(err)
 		}
 		alloc := allocate(budget*(r+1)/R, s.propWeights(), s.taken, lo, capN)
 		var rows, strat []int

@@ -130,6 +130,8 @@ import (
 	"math/rand/v2"
 	"sort"
 	"sync"
+
+	"github.com/uqe-dev/uqe/errs"
 )
 
 // SparseVec is a sparse feature vector (e.g. hashed TF-IDF): Idx[i] has
@@ -499,4 +501,14 @@ func (p *Population) priorStrata() ([]int32, int) {
 		lab[i] = int32(h)
 	}
 	return lab, len(cuts)
+}
+
+// cancelled is the error of a sampling loop stopped by its context: err
+// itself when the model layer already reported the cancellation (its
+// message would otherwise carry the code twice), else err wrapped.
+func cancelled(err error) error {
+	if errs.CodeOf(err) == errs.Cancelled {
+		return err
+	}
+	return errs.Wrap(err, errs.Cancelled, "sampling: cancelled: %v", err)
 }

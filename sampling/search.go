@@ -206,7 +206,7 @@ func SearchWith(ctx context.Context, p *Population, oracle Oracle, k, budget int
 			return nil
 		}
 		if err := ctx.Err(); err != nil {
-			return errs.Wrap(err, errs.Cancelled, "sampling: %v", err)
+			return cancelled(err)
 		}
 		v, err := oracle(ctx, batch)
 		if err != nil {
