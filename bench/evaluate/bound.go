@@ -19,83 +19,117 @@ var boundTau, boundLambda = 0.0, 1.0
 // boundFolds is the number of folds of the cross-fitted proxy in bound.
 const boundFolds = 5
 
-// bound prints, per predicate, how far below uniform sampling a COUNT
-// estimator could get at budget n if it knew a proxy learned from every
-// row's label (not from the n it judges): a ridge linear-probability
-// model on the row embedding and the prior, cross-fitted over boundFolds
-// folds so that no row's proxy value saw its own label. Two designs use
-// that proxy f: (strata) H strata of equal size on f, Neyman allocation
-// with the true within-stratum deviations of y − f, and the difference
-// estimator; (poisson) sampling probabilities ∝ √(f(1−f)) with the
-// difference estimator (Hansen-Hurwitz variance). Each figure is the
-// ratio of the design's standard deviation to uniform sampling's at the
-// same n (with the finite-population correction): what the mean relative
-// error ratio is when both estimates are near normal. An estimator that
-// learns its proxy and its allocation from n judged rows should not be
-// expected to beat these: they are bounds for the features, not for a
-// method.
+// boundRow is what -bound measures for one predicate.
+type boundRow struct {
+	name       string
+	rare, long bool
+	rate, auc  float64 // the true rate; the AUC of the cross-fitted proxy f
+	// SD ratios to uniform at n: 10 and 32 strata on f, Poisson sampling;
+	// curve: 10 strata on a proxy from boundLabels[k] random labels
+	strata, strata32, poisson float64
+	curve                     [len(boundLabels)]float64
+	yield                     float64 // LIMIT 50 @ 256 in f's order
+}
+
+// computeBound measures how far below uniform sampling a COUNT estimator
+// could get at budget n if it knew a proxy learned from every row's label
+// (not from the n it judges): a ridge linear-probability model on the row
+// embedding and the prior, cross-fitted over boundFolds folds so that no
+// row's proxy value saw its own label. Designs that use that proxy f:
+// (strata) H strata of equal size on f, Neyman allocation with the true
+// within-stratum deviations of y − f, and the difference estimator;
+// (poisson) sampling probabilities ∝ √(f(1−f)) with the difference
+// estimator (Hansen-Hurwitz variance). Each figure is the ratio of the
+// design's standard deviation to uniform sampling's at the same n (with
+// the finite-population correction): what the mean relative error ratio
+// is when both estimates are near normal. The learning curve replaces f
+// by a proxy fitted to m random rows' labels (as if m extra labels were
+// free). An estimator that learns its proxy and its allocation from the n
+// rows it judges should not be expected to beat these: they are bounds
+// for the features, not for a method. yield is a LIMIT 50 search at a
+// budget of 256 that judges rows in f's order.
+func computeBound(p *pred, n int, ridge float64) boundRow {
+	f := crossFitLPM(p, ridge)
+	y := make([]float64, len(p.label))
+	for i, b := range p.label {
+		if b {
+			y[i] = 1
+		}
+	}
+	N := float64(len(y))
+	rate := 0.0
+	for _, v := range y {
+		rate += v
+	}
+	rate /= N
+	fpc := 1 - float64(n)/N
+	vu := N * N * fpc * rate * (1 - rate) * N / (N - 1) / float64(n)
+	r := boundRow{name: p.def.name, rare: p.rare, long: p.def.long, rate: rate, auc: auc(f, p.label),
+		strata:   math.Sqrt(strataVar(f, y, 10, n) / vu),
+		strata32: math.Sqrt(strataVar(f, y, 32, n) / vu),
+		poisson:  math.Sqrt(poissonVar(f, y, n) * fpc / vu),
+		yield:    rankYield(f, p.label, 50, 256)}
+	for k, m := range boundLabels {
+		var acc float64
+		for seed := 0; seed < boundSeeds; seed++ {
+			g := subsetLPM(p, ridge, m, uint64(seed))
+			if boundTau > 0 {
+				g = subsetKernel(p, m, uint64(seed), boundTau, boundLambda)
+			}
+			acc += math.Sqrt(strataVar(g, y, 10, n) / vu)
+		}
+		r.curve[k] = acc / boundSeeds
+	}
+	return r
+}
+
+// bound prints computeBound's figures per predicate, with geometric means
+// per class.
 func bound(ps []*pred, n int, ridge float64) {
 	fmt.Printf("bound at n=%d, ridge %g (SD ratio to uniform; geometric means per class at the end)\n", n, ridge)
-	fmt.Printf("%-36s %7s %7s %7s %7s %7s", "predicate", "rate", "AUC f", "strata", "strata+", "poisson")
+	fmt.Printf("%-36s %7s %7s %7s %7s %7s", "predicate", "rate", "AUC f", "strata", "strata32", "poisson")
 	for _, m := range boundLabels {
 		fmt.Printf(" %7s", fmt.Sprintf("m=%d", m))
 	}
-	fmt.Println()
-	var logs [2][7][]float64 // 3 designs + the learning curve
+	fmt.Printf(" %7s\n", "yield")
+	var rows []boundRow
 	for _, p := range ps {
-		f := crossFitLPM(p, ridge)
-		y := make([]float64, len(p.label))
-		for i, b := range p.label {
-			if b {
-				y[i] = 1
-			}
+		r := computeBound(p, n, ridge)
+		rows = append(rows, r)
+		fmt.Printf("%-36s %6.1f%% %7.3f %7.2f %7.2f %7.2f", r.name, 100*r.rate, r.auc, r.strata, r.strata32, r.poisson)
+		for _, v := range r.curve {
+			fmt.Printf(" %7.2f", v)
 		}
-		N := float64(len(y))
-		rate := 0.0
-		for _, v := range y {
-			rate += v
-		}
-		rate /= N
-		fpc := 1 - float64(n)/N
-		vu := N * N * fpc * rate * (1 - rate) * N / (N - 1) / float64(n)
-		s10 := strataVar(f, y, 10, n)
-		s32 := strataVar(f, y, 32, n)
-		pv := poissonVar(f, y, n) * fpc
-		r := []float64{math.Sqrt(s10 / vu), math.Sqrt(s32 / vu), math.Sqrt(pv / vu)}
-		for _, m := range boundLabels {
-			var acc float64
-			for seed := 0; seed < boundSeeds; seed++ {
-				g := subsetLPM(p, ridge, m, uint64(seed))
-				if boundTau > 0 {
-					g = subsetKernel(p, m, uint64(seed), boundTau, boundLambda)
-				}
-				acc += math.Sqrt(strataVar(g, y, 10, n) / vu)
-			}
-			r = append(r, acc/boundSeeds)
-		}
-		c := 0
-		if p.rare {
-			c = 1
-		}
-		for k, v := range r {
-			logs[c][k] = append(logs[c][k], v)
-		}
-		fmt.Printf("%-36s %6.1f%% %7.3f", p.def.name, 100*rate, auc(f, p.label))
-		for _, v := range r {
+		fmt.Printf(" %7.2f\n", r.yield)
+	}
+	for _, rare := range []bool{false, true} {
+		g := boundGeo(rows, rare)
+		fmt.Printf("%-36s %7s %7s", "geometric mean, "+map[bool]string{false: "common", true: "rare"}[rare], "", "")
+		for _, v := range g {
 			fmt.Printf(" %7.2f", v)
 		}
 		fmt.Println()
 	}
-	for c, name := range []string{"common", "rare"} {
-		if len(logs[c][0]) == 0 {
+}
+
+// boundGeo returns the geometric means over one class's rows of strata,
+// strata32, poisson and the learning curve, in that order.
+func boundGeo(rows []boundRow, rare bool) []float64 {
+	var cols [3 + len(boundLabels)][]float64
+	for _, r := range rows {
+		if r.rare != rare {
 			continue
 		}
-		fmt.Printf("%-36s %7s %7s", "geometric mean, "+name, "", "")
-		for k := range logs[c] {
-			fmt.Printf(" %7.2f", geo(logs[c][k]))
+		v := append([]float64{r.strata, r.strata32, r.poisson}, r.curve[:]...)
+		for k := range v {
+			cols[k] = append(cols[k], v[k])
 		}
-		fmt.Println()
 	}
+	out := make([]float64, len(cols))
+	for k := range cols {
+		out[k] = geo(cols[k])
+	}
+	return out
 }
 
 // strataVar is the variance of the stratified difference estimator of the
@@ -370,4 +404,26 @@ func subsetKernel(p *pred, m int, seed uint64, tau, lambda float64) []float64 {
 		f[i] = math.Min(math.Max(s, 0), 1)
 	}
 	return f
+}
+
+// rankYield is the yield (true rows found ÷ rows judged) of judging rows
+// in decreasing order of f until k true rows are found or budget rows are
+// judged: what a search that knew f from the start would reach.
+func rankYield(f []float64, label []bool, k, budget int) float64 {
+	idx := make([]int, len(f))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return f[idx[a]] > f[idx[b]] })
+	found, judged := 0, 0
+	for _, i := range idx {
+		if found == k || judged == budget {
+			break
+		}
+		judged++
+		if label[i] {
+			found++
+		}
+	}
+	return float64(found) / float64(max(judged, 1))
 }

@@ -362,6 +362,12 @@ func run(ctx context.Context, c config) error {
 		}
 		countStrategies = saved
 	}
+	if c.part("count") && c.priorKind == "anchors" {
+		logf("bounds: what the features allow")
+		for _, p := range ps {
+			rep.bounds = append(rep.bounds, computeBound(p, ownPriorBudget, 1))
+		}
+	}
 	for _, noise := range c.noises {
 		if !c.part("search") {
 			break
