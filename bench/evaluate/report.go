@@ -236,6 +236,21 @@ func (r *report) render() string {
 				detail += ", …"
 			}
 		}
+		// uniform sampling's coverage is a sum of hypergeometric
+		// probabilities: say where no interval can reach the target
+		var imp []string
+		for _, cl := range r.count {
+			if cl.noise != noise || cl.budget < 64 || cl.strategy != "uniform" {
+				continue
+			}
+			N := r.predN(cl.pred)
+			if ok, b, a := attainable(N, int(math.Round(cl.truth)), cl.budget, 0.93, 0.97); !ok {
+				imp = append(imp, fmt.Sprintf("%s/B=%d (attainable: ≤%s or ≥%s; measured %s)", cl.pred, cl.budget, pct(b), pct(a), pct(cl.cover)))
+			}
+		}
+		if len(imp) > 0 {
+			detail += fmt.Sprintf(". For uniform sampling no interval whose ends grow with the sample's count of true rows can cover 93-97%% in %d cell(s): its coverage is the hypergeometric probability of a range of counts, and no range has a probability in 93-97%%: %s", len(imp), strings.Join(imp, ", "))
+		}
 		w("| 95%% intervals cover 93-97%% for every strategy and predicate at B≥64, noise %.2f (a cell fails when its own 95%% binomial interval over %d seeds misses 93-97%%) | range %s-%s; %d of %d cells clearly outside (%d with the point estimate outside)%s | %s |\n", noise, c.seeds, pct(lo), pct(hi), len(bad), r.countCells(noise, 64), point, detail, yes(len(bad) == 0))
 	}
 	for _, noise := range c.noises {
@@ -630,4 +645,60 @@ func (r *report) writeBounds(w func(string, ...any)) {
 	}
 	w("\nReading: with every label, these features would allow about %.2f× (common) and %.2f× (rare); what a proxy can learn from %d labels allows about %.2f× and %.2f×, and `auto` must learn its strata weights and proxy from the same %d rows it estimates from. A search that knew f from the start would judge rows in its order: where that yield is low (labels the text does not separate), no ranking learned from these features does much better.\n",
 		boundGeo(r.bounds, false)[0], boundGeo(r.bounds, true)[0], ownPriorBudget, boundGeo(r.bounds, false)[4], boundGeo(r.bounds, true)[4], ownPriorBudget)
+}
+
+// predN is the number of rows of a predicate's table.
+func (r *report) predN(name string) int {
+	for _, p := range r.preds {
+		if p.name == name {
+			return p.n
+		}
+	}
+	return 0
+}
+
+// hyperPMF is the distribution of the number of true rows among n drawn
+// without replacement from N rows of which K are true.
+func hyperPMF(N, K, n int) []float64 {
+	lc := func(a, b int) float64 {
+		x, _ := math.Lgamma(float64(a + 1))
+		y, _ := math.Lgamma(float64(b + 1))
+		z, _ := math.Lgamma(float64(a - b + 1))
+		return x - y - z
+	}
+	p := make([]float64, n+1)
+	for x := 0; x <= n; x++ {
+		if x > K || n-x > N-K {
+			continue
+		}
+		p[x] = math.Exp(lc(K, x) + lc(N-K, n-x) - lc(N, n))
+	}
+	return p
+}
+
+// attainable reports whether any interval for a count estimated from a
+// uniform sample of n of N rows (K true) can cover the truth on between
+// lo and hi of samples: an interval whose ends never decrease as the
+// sample's count of true rows grows covers the truth for a range of
+// counts [a, b], so its coverage is P(a ≤ X ≤ b) for X hypergeometric.
+// When no range's probability lies in [lo, hi], below and above are the
+// nearest attainable coverages on either side.
+func attainable(N, K, n int, lo, hi float64) (ok bool, below, above float64) {
+	p := hyperPMF(N, K, n)
+	below, above = 0, 1
+	for a := range p {
+		s := 0.0
+		for b := a; b < len(p); b++ {
+			s += p[b]
+			switch {
+			case s >= lo && s <= hi:
+				return true, s, s
+			case s < lo:
+				below = math.Max(below, s)
+			default:
+				above = math.Min(above, s)
+			}
+		}
+	}
+	return false, below, above
 }
