@@ -64,8 +64,14 @@ func (s *Session) semanticNoteBody(n planner.Node) string {
 		strategy = "pointwise scores"
 		if x.Limit > 0 && float64(x.Limit) < in {
 			m := math.Min(in, float64(x.Limit+x.Limit/2+2))
-			judged += 2 * m * math.Ceil(math.Log2(m))
+			reserve := float64(executor.RankReserve(int(in), int(x.Limit)))
+			judged += reserve
 			strategy = fmt.Sprintf("pointwise scores, then pairwise refinement of the top %.0f", m)
+			if b := float64(s.effectiveBudget()); b > 0 && judged > b && b-reserve >= float64(x.Limit) && s.settings["strategy"] != "exact" {
+				judged = b
+				strategy = fmt.Sprintf("budgeted (approximate): %.0f of ~%.0f rows scored, first in the order of their similarity to the phrase, then in the order a score proxy refitted every round predicts; the top %.0f of them refined pairwise (%.0f rows kept for comparisons)", b-reserve, in, math.Min(m, b-reserve), reserve)
+				expErr = "unknown (rows never scored may belong in the top)"
+			}
 		}
 	case *planner.SemJoin:
 		l, r := planner.EstimateRows(x.L), planner.EstimateRows(x.R)

@@ -16,6 +16,7 @@ import (
 	"github.com/uqe-dev/uqe/errs"
 	"github.com/uqe-dev/uqe/llm"
 	"github.com/uqe-dev/uqe/planner"
+	"github.com/uqe-dev/uqe/sampling"
 	"github.com/uqe-dev/uqe/value"
 )
 
@@ -699,41 +700,59 @@ func (s *semRankOp) Next() (arrow.RecordBatch, error) {
 		if err != nil {
 			return nil, err
 		}
-		cmp := 0
-		if k := int(s.n.Limit); k > 0 && k < n {
-			top := min(n, k+k/2+2)
-			cmp = 2 * top * bitsLen(top) // at most m·log2(m) comparisons, 2 rows each
-		}
+		cmp := RankReserve(n, int(s.n.Limit))
 		// Under a budget too small to score every row, a LIMIT k ranking
-		// scores only the rows most similar to the phrase (a zero-shot
-		// prefilter by embeddings) and is labelled approximate.
-		scored := idx
-		prefiltered := false
+		// scores only the rows a guided search expects to rank highest
+		// (sampling.TopScores: the prior's order, then a score proxy
+		// refitted every round) and is labelled approximate.
+		var scored []int
+		var sc []float64
+		budgeted := false
 		if b := m.Budget(); b != nil && b.Remaining() >= 0 && int64(need+cmp) > b.Remaining() &&
 			s.n.Limit > 0 && s.x.Embedder != nil && !s.x.ForceExact {
 			keep := int(b.Remaining()) - cmp
 			if keep < int(s.n.Limit) {
 				return nil, checkBudget(m, int64(int(s.n.Limit)+cmp), s.n.Key)
 			}
-			scored, err = s.prefilter(rows, keep)
+			pop, err := s.population(rows)
 			if err != nil {
 				return nil, err
 			}
-			prefiltered = true
-			need = len(scored)
+			oracle := func(ctx context.Context, r []int) ([]float64, error) {
+				srows := make([]llm.Row, len(r))
+				for i, j := range r {
+					srows[i] = rows[j]
+				}
+				out, err := m.Score(ctx, s.n.Key.Text, srows)
+				if err == nil && !s.n.Desc {
+					for i := range out {
+						out[i] = -out[i] // TopScores looks for high scores
+					}
+				}
+				return out, err
+			}
+			scored, sc, err = sampling.TopScores(s.x.Ctx, pop, oracle, keep, int(s.n.Limit))
+			if err != nil {
+				return nil, withPos(err, s.n.Key)
+			}
+			if !s.n.Desc {
+				for i := range sc {
+					sc[i] = -sc[i]
+				}
+			}
+			budgeted = true
+		} else {
+			if err := checkBudget(m, int64(need+cmp), s.n.Key); err != nil {
+				return nil, err
+			}
+			scored = idx
+			sc, err = m.Score(s.x.Ctx, s.n.Key.Text, rows)
+			if err != nil {
+				return nil, withPos(err, s.n.Key)
+			}
 		}
-		if err := checkBudget(m, int64(need+cmp), s.n.Key); err != nil {
-			return nil, err
-		}
-		srows := make([]llm.Row, len(scored))
-		for i, r := range scored {
-			srows[i] = rows[r]
-		}
-		sc, err := m.Score(s.x.Ctx, s.n.Key.Text, srows)
-		if err != nil {
-			return nil, withPos(err, s.n.Key)
-		}
-		// Rows not scored (prefiltered out) rank after every scored row.
+		// Rows not scored (left out under the budget) rank after every
+		// scored row.
 		scores := make([]float64, n)
 		for i := range scores {
 			scores[i] = math.Inf(-1)
@@ -755,12 +774,15 @@ func (s *semRankOp) Next() (arrow.RecordBatch, error) {
 			return scores[idx[a]] < scores[idx[b]]
 		})
 		strategy := "pointwise"
-		if prefiltered {
+		if budgeted {
 			s.x.Approximate = true
-			strategy = fmt.Sprintf("prefiltered to the %d rows most similar to the phrase (budget), then pointwise", len(scored))
+			strategy = fmt.Sprintf("budgeted: %d of %d rows scored (the prior's order, then a score proxy's), ranked among themselves", len(scored), n)
 		}
 		if k := int(s.n.Limit); k > 0 && k < n {
 			top := min(n, k+k/2+2)
+			if budgeted {
+				top = min(top, len(scored)) // only scored rows are candidates
+			}
 			refined, err := s.mergeSort(m, rows, idx[:top])
 			if err != nil {
 				return nil, err
@@ -829,9 +851,10 @@ func bitsLen(n int) int {
 	return b
 }
 
-// prefilter returns the keep rows whose embeddings are most similar to the
-// ranking phrase (DESC: most of the criterion), or least similar (ASC).
-func (s *semRankOp) prefilter(rows []llm.Row, keep int) ([]int, error) {
+// population describes the rows to rank for sampling.TopScores: their
+// embeddings and, as the prior, their similarity to the ranking phrase
+// (negated for ASC, so that higher always means earlier in the order).
+func (s *semRankOp) population(rows []llm.Row) (*sampling.Population, error) {
 	texts := make([]string, len(rows)+1)
 	for i, r := range rows {
 		texts[i] = r.Text()
@@ -842,23 +865,37 @@ func (s *semRankOp) prefilter(rows []llm.Row, keep int) ([]int, error) {
 		return nil, err
 	}
 	q := vs[len(rows)]
-	sim := make([]float32, len(rows))
-	order := make([]int, len(rows))
+	prior := make([]float64, len(rows))
 	for i := range rows {
+		var d float32
 		for j := range q {
-			sim[i] += vs[i][j] * q[j]
+			d += vs[i][j] * q[j]
 		}
-		order[i] = i
+		prior[i] = float64(d)
+		if !s.n.Desc {
+			prior[i] = -prior[i]
+		}
 	}
-	sort.SliceStable(order, func(a, b int) bool {
-		if s.n.Desc {
-			return sim[order[a]] > sim[order[b]]
-		}
-		return sim[order[a]] < sim[order[b]]
-	})
-	out := append([]int(nil), order[:min(keep, len(order))]...)
-	sort.Ints(out)
-	return out, nil
+	return &sampling.Population{N: len(rows), Emb: vs[:len(rows)], Prior: prior}, nil
+}
+
+// RankReserve is the rows a ranking of n rows under LIMIT k (0: none)
+// keeps for its pairwise refinement: two rows per comparison, at most
+// mergeWorst of the k + k/2 + 2 best-scored candidates.
+func RankReserve(n, k int) int {
+	if k <= 0 || k >= n {
+		return 0
+	}
+	return 2 * mergeWorst(min(n, k+k/2+2))
+}
+
+// mergeWorst is the most comparisons mergeSort makes on m candidates:
+// W(m) = W(⌊m/2⌋) + W(⌈m/2⌉) + m − 1, W(1) = 0.
+func mergeWorst(m int) int {
+	if m <= 1 {
+		return 0
+	}
+	return mergeWorst(m/2) + mergeWorst(m-m/2) + m - 1
 }
 
 // appendColumns returns rec with extra columns after its own (cols

@@ -184,17 +184,28 @@ func (r *Runner) printLines(res *engine.Result) error {
 // approxNote says why a result is approximate: the sampled operators'
 // notes (rows judged, interval level, target error), or the local model.
 func approxNote(st engine.Stats) string {
-	var sampled []string
+	var sampled, budgeted []string
 	for op, v := range st.Strategy {
-		if strings.HasPrefix(v, "sampled") {
+		switch {
+		case strings.HasPrefix(v, "sampled"):
 			sampled = append(sampled, op+": "+v)
+		case strings.HasPrefix(v, "budgeted"):
+			budgeted = append(budgeted, op+": "+v)
 		}
 	}
-	if len(sampled) == 0 {
+	sort.Strings(sampled)
+	sort.Strings(budgeted)
+	var parts []string
+	if len(sampled) > 0 {
+		parts = append(parts, "estimated from a sample (CI_LOW(expr) and CI_HIGH(expr) give the interval): "+strings.Join(sampled, "; "))
+	}
+	if len(budgeted) > 0 {
+		parts = append(parts, "ranked within the budget, so rows never scored may belong in the top: "+strings.Join(budgeted, "; "))
+	}
+	if len(parts) == 0 {
 		return "note: approximate result (natural-language expressions judged by the built-in local model)"
 	}
-	sort.Strings(sampled)
-	return "note: approximate result, estimated from a sample (CI_LOW(expr) and CI_HIGH(expr) give the interval): " + strings.Join(sampled, "; ")
+	return "note: approximate result, " + strings.Join(parts, "; ")
 }
 
 // humanMode reports whether a format is read by people (estimated

@@ -1,0 +1,193 @@
+package sampling
+
+import (
+	"context"
+	"math"
+	"sort"
+)
+
+// ScoreOracle scores rows (the model's answer to an ORDER BY phrase): one
+// score per row, in order; higher means more of the criterion.
+type ScoreOracle func(ctx context.Context, rows []int) ([]float64, error)
+
+// Tuning of TopScores.
+const (
+	topFirstShare = 0.25 // share of the budget scored in the prior's order first
+	topRounds     = 8    // rounds after the first
+	topRidge      = 1.0  // ridge penalty of the score proxy
+	topMaxTrain   = 600  // most scored rows the proxy is fitted on (the best ones)
+)
+
+// TopScores finds rows with high scores while scoring at most budget rows,
+// for ORDER BY a phrase with LIMIT k when the budget cannot score every
+// row. It scores rows in rounds: first the top of p.Prior (the zero-shot
+// similarity to the phrase, oriented so that higher means more of the
+// criterion), then, after every round, the unscored rows that a ridge
+// regression of the scores so far on [embedding, prior] predicts highest.
+// It returns the scored rows and their scores (every row when budget ≥
+// p.N). The caller ranks the scored rows; rows never scored are not known
+// to rank lower, which is why an answer built from them is approximate.
+func TopScores(ctx context.Context, p *Population, oracle ScoreOracle, budget, k int) ([]int, []float64, error) {
+	if budget >= p.N {
+		all := make([]int, p.N)
+		for i := range all {
+			all[i] = i
+		}
+		sc, err := oracle(ctx, all)
+		return all, sc, err
+	}
+	if budget <= 0 {
+		return nil, nil, nil
+	}
+	scored := make([]bool, p.N)
+	var rows []int
+	var scores []float64
+	score := func(next []int) error {
+		if len(next) == 0 {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return cancelled(err)
+		}
+		sc, err := oracle(ctx, next)
+		if err != nil {
+			return err
+		}
+		for i, r := range next {
+			scored[r] = true
+			rows = append(rows, r)
+			scores = append(scores, sc[i])
+		}
+		return nil
+	}
+	order := make([]int, p.N)
+	for i := range order {
+		order[i] = i
+	}
+	if p.Prior != nil {
+		sort.SliceStable(order, func(a, b int) bool { return p.Prior[order[a]] > p.Prior[order[b]] })
+	}
+	first := min(budget, max(2*k, int(topFirstShare*float64(budget))))
+	if err := score(order[:first]); err != nil {
+		return nil, nil, err
+	}
+	step := max(1, (budget-first+topRounds-1)/topRounds)
+	for len(rows) < budget {
+		pred := scoreProxy(p, rows, scores)
+		var cand []int
+		for i := 0; i < p.N; i++ {
+			if !scored[i] {
+				cand = append(cand, i)
+			}
+		}
+		if len(cand) == 0 {
+			break
+		}
+		if pred != nil {
+			sort.SliceStable(cand, func(a, b int) bool { return pred[cand[a]] > pred[cand[b]] })
+		} else {
+			// no proxy (no embeddings): continue in the prior's order
+			rank := make([]int, p.N)
+			for r, i := range order {
+				rank[i] = r
+			}
+			sort.SliceStable(cand, func(a, b int) bool { return rank[cand[a]] < rank[cand[b]] })
+		}
+		if err := score(cand[:min(len(cand), step, budget-len(rows))]); err != nil {
+			return nil, nil, err
+		}
+	}
+	return rows, scores, nil
+}
+
+// scoreProxy fits a ridge regression of the scores of the scored rows on
+// the features [embedding, standardised prior] (in the dual: the scored
+// rows are few) and returns its prediction for every row; nil without
+// embeddings or with fewer than 4 scored rows. It is fitted on the
+// topMaxTrain best-scored rows when there are more.
+func scoreProxy(p *Population, rows []int, scores []float64) []float64 {
+	if p.Emb == nil || len(rows) < 4 {
+		return nil
+	}
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	if len(idx) > topMaxTrain {
+		sort.SliceStable(idx, func(a, b int) bool { return scores[idx[a]] > scores[idx[b]] })
+		idx = idx[:topMaxTrain]
+	}
+	pz := p.priorZ()
+	d := len(p.Emb[0])
+	fd := d
+	if pz != nil {
+		fd++
+	}
+	feat := func(i int, buf []float64) {
+		for j, x := range p.Emb[i] {
+			buf[j] = float64(x)
+		}
+		if pz != nil {
+			buf[d] = pz[i]
+		}
+	}
+	n := len(idx)
+	X := make([]float64, n*fd)
+	mu := make([]float64, fd)
+	var ybar float64
+	for a, i := range idx {
+		feat(rows[i], X[a*fd:(a+1)*fd])
+		for j := 0; j < fd; j++ {
+			mu[j] += X[a*fd+j]
+		}
+		ybar += scores[i]
+	}
+	for j := range mu {
+		mu[j] /= float64(n)
+	}
+	ybar /= float64(n)
+	for a := 0; a < n; a++ {
+		for j := 0; j < fd; j++ {
+			X[a*fd+j] -= mu[j]
+		}
+	}
+	K := make([]float64, n*n)
+	for a := 0; a < n; a++ {
+		for b := 0; b <= a; b++ {
+			var t float64
+			for j := 0; j < fd; j++ {
+				t += X[a*fd+j] * X[b*fd+j]
+			}
+			K[a*n+b], K[b*n+a] = t, t
+		}
+		K[a*n+a] += topRidge
+	}
+	if !cholesky(K, n) {
+		return nil
+	}
+	alpha := make([]float64, n)
+	for a, i := range idx {
+		alpha[a] = scores[i] - ybar
+	}
+	cholSolve(K, n, alpha)
+	w := make([]float64, fd)
+	for a := 0; a < n; a++ {
+		for j := 0; j < fd; j++ {
+			w[j] += alpha[a] * X[a*fd+j]
+		}
+	}
+	out := make([]float64, p.N)
+	buf := make([]float64, fd)
+	for i := range out {
+		feat(i, buf)
+		t := ybar
+		for j, x := range buf {
+			t += w[j] * (x - mu[j])
+		}
+		if math.IsNaN(t) {
+			t = math.Inf(-1)
+		}
+		out[i] = t
+	}
+	return out
+}
