@@ -134,7 +134,7 @@ func main() {
 	flag.Float64Var(&c.boundRidge, "bound-ridge", 1, "ridge penalty of -bound's proxy")
 	flag.StringVar(&c.priorKind, "prior", "anchors", "the zero-shot prior: anchors (two hand-written descriptive phrases per predicate, cos(row, positive) − cos(row, negative)) or phrase (what the engine computes from the query alone: cos(row, the predicate's phrase))")
 	flag.Float64Var(&c.target, "target", 0, "COUNT: stop sampling once the interval's half-width is at most this share of the estimate (the engine's target_error; 0: spend the whole budget, as the report's tables do)")
-	flag.StringVar(&c.parts, "parts", "count,search,group", "which evaluations to run (comma-separated: count, search, group)")
+	flag.StringVar(&c.parts, "parts", defaultParts, "which evaluations to run (comma-separated: count, search, rank, group)")
 	flag.Parse()
 	for _, b := range strings.Split(budgets, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(b))
@@ -187,6 +187,9 @@ func main() {
 }
 
 // part reports whether -parts asks for evaluation name.
+// defaultParts are the evaluations a plain run makes (and the report holds).
+const defaultParts = "count,search,rank,group"
+
 func (c config) part(name string) bool {
 	return slices.Contains(strings.Split(c.parts, ","), name)
 }
@@ -381,6 +384,18 @@ func run(ctx context.Context, c config) error {
 		}
 	}
 	for _, noise := range c.noises {
+		if !c.part("rank") {
+			break
+		}
+		for _, p := range ps {
+			if !p.rare {
+				continue
+			}
+			logf("ORDER BY LIMIT noise %.2f %s", noise, p.def.name)
+			rep.rank = append(rep.rank, evalRank(ctx, p, noise)...)
+		}
+	}
+	for _, noise := range c.noises {
 		if !c.part("group") {
 			break
 		}
@@ -396,7 +411,7 @@ func run(ctx context.Context, c config) error {
 	for _, p := range ps {
 		rep.determinism = append(rep.determinism, checkDeterminism(ctx, p))
 	}
-	if c.cpu && c.only == "" && c.parts == "count,search,group" {
+	if c.cpu && c.only == "" && c.parts == defaultParts {
 		logf("CPU timing")
 		rep.cpu = measureCPU(ctx)
 	}

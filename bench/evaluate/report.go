@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/uqe-dev/uqe/executor"
 	"github.com/uqe-dev/uqe/sampling"
 )
 
@@ -37,6 +38,7 @@ type report struct {
 	ownPrior    []countCell // COUNT cells with the engine's own prior (B = ownPriorBudget)
 	bounds      []boundRow  // what the features allow (B = ownPriorBudget)
 	search      []searchCell
+	rank        []rankCell
 	group       []groupCell
 	determinism []detResult
 	cpu         []cpuResult
@@ -397,6 +399,15 @@ func (r *report) render() string {
 	w("| noise | predicate | strategy | yield | recall@50 | rows judged | est. recall (all true rows) | true recall (all) | false rows (oracle / label) |\n|---:|---|---|---:|---:|---:|---:|---:|---|\n")
 	for _, s := range r.search {
 		w("| %.2f | %s | %s | %.2f | %.2f | %.0f | %.2f | %.2f | %d / %d |\n", s.noise, s.pred, s.strategy, s.yield, s.recall, s.judged, s.estRecall, s.trueRecallAll, s.falseOracle, s.falseTruth)
+	}
+	if len(r.rank) > 0 {
+		w("\n## ORDER BY a phrase LIMIT %d at a budget of %d (rare predicates)\n\n", rankK, rankBudget)
+		w("`ORDER BY \"phrase\" DESC LIMIT %d` when the budget cannot score every row: the engine keeps %d rows of the budget for the pairwise refinement of the best candidates (merge sort's worst case) and scores the other %d. The model's score here is the oracle's verdict (1 or 0), so the true top %d are %d true rows; *top-%d hits* is how many of the %d rows returned are true (the best possible is min(%d, true rows)). Both strategies start from the engine's own prior, cos(row, phrase): `prior` scores the rows most similar to the phrase (the engine's ranking under a budget before `sampling.TopScores`), `guided` is `sampling.TopScores` (the first quarter in the prior's order, then rounds taken half in the order of a ridge proxy of the scores so far and half in the prior's). Deterministic: one run each.\n\n",
+			rankK, executor.RankReserve(10000, rankK), rankBudget-executor.RankReserve(10000, rankK), rankK, rankK, rankK, rankK, rankK)
+		w("| noise | predicate | strategy | rows scored | true rows among them | top-%d hits |\n|---:|---|---|---:|---:|---:|\n", rankK)
+		for _, x := range r.rank {
+			w("| %.2f | %s | %s | %d | %d | %d / %d |\n", x.noise, x.pred, x.strategy, x.scored, x.trueScored, x.hits, x.ideal)
+		}
 	}
 	w("\n## GROUP BY at a budget of 200\n\n")
 	w("Total variation distance between the estimated and the true label distribution (mean over seeds), and the share of groups whose 95%% interval covers the true share. `stratified`: K=10 k-means strata, proportional; `auto`: budget/8 k-means strata, proportional, with a cross-fitted ridge proxy per label (difference estimator).\n\n")
