@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/uqe-dev/uqe/errs"
+	"github.com/uqe-dev/uqe/internal/linalg"
 )
 
 // plan is what a strategy name means.
@@ -1203,10 +1204,10 @@ func (s *sampler) stratumRates(y []float64) []float64 {
 		for h := 0; h < H; h++ {
 			pen(2+h, stratumModelRidge)
 		}
-		if !cholesky(hs, P) {
+		if !linalg.Cholesky(hs, P) {
 			break
 		}
-		cholSolve(hs, P, g)
+		linalg.CholSolve(hs, P, g)
 		var step float64
 		for j := range th {
 			th[j] += g[j]

@@ -1,6 +1,10 @@
 package sampling
 
-import "math"
+import (
+	"math"
+
+	"github.com/uqe-dev/uqe/internal/linalg"
+)
 
 // The proxy of the difference estimator: ridge regression of each response
 // on the row features (embedding and standardised prior), fitted in the
@@ -100,15 +104,15 @@ func (s *sampler) fitRidge(idx []int, rs []resp) ridgeModel {
 		for a := 0; a < n; a++ {
 			A[a*n+a] += lam
 		}
-		if !cholesky(A, n) {
+		if !linalg.Cholesky(A, n) {
 			continue
 		}
-		inv := cholInvDiag(A, n)
+		inv := linalg.CholInvDiag(A, n)
 		alphas := make([][]float64, len(rs))
 		loo := 0.0
 		for r := range rs {
 			al := append([]float64(nil), Y[r]...)
-			cholSolve(A, n, al)
+			linalg.CholSolve(A, n, al)
 			for k := range al {
 				e := al[k] / inv[k]
 				loo += e * e
@@ -263,20 +267,20 @@ func fitRidgePrimal(X []float64, n, fd int, mu []float64, Y [][]float64, ybar []
 		for a := 0; a < fd; a++ {
 			A[a*fd+a] += lam
 		}
-		if !cholesky(A, fd) {
+		if !linalg.Cholesky(A, fd) {
 			continue
 		}
 		ws := make([][]float64, len(Y))
 		for r := range Y {
 			w := append([]float64(nil), XtY[r]...)
-			cholSolve(A, fd, w)
+			linalg.CholSolve(A, fd, w)
 			ws[r] = w
 		}
 		loo := 0.0
 		for k := 0; k < n; k++ {
 			row := X[k*fd : (k+1)*fd]
 			copy(z, row)
-			cholSolve(A, fd, z)
+			linalg.CholSolve(A, fd, z)
 			var h float64
 			for j, x := range row {
 				h += x * z[j]

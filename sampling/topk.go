@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"sort"
+
+	"github.com/uqe-dev/uqe/internal/linalg"
 )
 
 // ScoreOracle scores rows (the model's answer to an ORDER BY phrase): one
@@ -188,14 +190,14 @@ func scoreProxy(p *Population, rows []int, scores []float64) []float64 {
 		}
 		K[a*n+a] += topRidge
 	}
-	if !cholesky(K, n) {
+	if !linalg.Cholesky(K, n) {
 		return nil
 	}
 	alpha := make([]float64, n)
 	for a, i := range idx {
 		alpha[a] = scores[i] - ybar
 	}
-	cholSolve(K, n, alpha)
+	linalg.CholSolve(K, n, alpha)
 	w := make([]float64, fd)
 	for a := 0; a < n; a++ {
 		for j := 0; j < fd; j++ {

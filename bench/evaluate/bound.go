@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+
+	"github.com/uqe-dev/uqe/internal/linalg"
 )
 
 // boundLabels are the label counts of -bound's learning curve: the
@@ -188,14 +190,7 @@ func poissonVar(f, y []float64, n int) float64 {
 // returns its predictions for the fold's rows (clipped to [0, 1]).
 func crossFitLPM(p *pred, ridge float64) []float64 {
 	N := len(p.label)
-	d := len(p.pop.Emb[0]) + 2
-	feat := func(i int, x []float64) {
-		for k, v := range p.pop.Emb[i] {
-			x[k] = float64(v)
-		}
-		x[d-2] = p.pop.Prior[i]
-		x[d-1] = 1
-	}
+	d, feat := lpmFeatures(p)
 	fold := func(i int) int { return int(mix(uint64(i)*0x9e3779b97f4a7c15) % boundFolds) }
 	xtx := make([][]float64, boundFolds)
 	xty := make([][]float64, boundFolds)
@@ -239,15 +234,7 @@ func crossFitLPM(p *pred, ridge float64) []float64 {
 				b[r] += xty[j][r]
 			}
 		}
-		for r := 0; r < d; r++ {
-			for c := 0; c < r; c++ {
-				a[c*d+r] = a[r*d+c]
-			}
-			if r < d-1 {
-				a[r*d+r] += ridge
-			}
-		}
-		w[k] = solveSPD(a, d, b)
+		w[k] = ridgeSolve(a, b, d, ridge)
 	}
 	f := make([]float64, N)
 	for i := 0; i < N; i++ {
@@ -261,54 +248,44 @@ func crossFitLPM(p *pred, ridge float64) []float64 {
 	return f
 }
 
-// solveSPD solves a·x = b for a symmetric positive definite d×d matrix a
-// (row-major, overwritten) by Cholesky factorisation.
-func solveSPD(a []float64, d int, b []float64) []float64 {
-	for j := 0; j < d; j++ {
-		s := a[j*d+j]
-		for k := 0; k < j; k++ {
-			s -= a[j*d+k] * a[j*d+k]
-		}
-		s = math.Sqrt(math.Max(s, 1e-12))
-		a[j*d+j] = s
-		for i := j + 1; i < d; i++ {
-			t := a[i*d+j]
-			for k := 0; k < j; k++ {
-				t -= a[i*d+k] * a[j*d+k]
-			}
-			a[i*d+j] = t / s
-		}
-	}
-	x := append([]float64(nil), b...)
-	for i := 0; i < d; i++ {
-		t := x[i]
-		for k := 0; k < i; k++ {
-			t -= a[i*d+k] * x[k]
-		}
-		x[i] = t / a[i*d+i]
-	}
-	for i := d - 1; i >= 0; i-- {
-		t := x[i]
-		for k := i + 1; k < d; k++ {
-			t -= a[k*d+i] * x[k]
-		}
-		x[i] = t / a[i*d+i]
-	}
-	return x
-}
-
-// subsetLPM fits the ridge regression of crossFitLPM to m rows drawn at
-// random (seed) and returns its predictions for every row.
-func subsetLPM(p *pred, ridge float64, m int, seed uint64) []float64 {
-	N := len(p.label)
+// lpmFeatures returns the dimension and the feature map [embedding,
+// prior, 1] of the bound's linear-probability models.
+func lpmFeatures(p *pred) (int, func(i int, x []float64)) {
 	d := len(p.pop.Emb[0]) + 2
-	feat := func(i int, x []float64) {
+	return d, func(i int, x []float64) {
 		for k, v := range p.pop.Emb[i] {
 			x[k] = float64(v)
 		}
 		x[d-2] = p.pop.Prior[i]
 		x[d-1] = 1
 	}
+}
+
+// ridgeSolve solves (a + ridge·I′)·w = b, where a holds XᵀX in its lower
+// triangle (overwritten) and I′ leaves the last (intercept) coordinate
+// unpenalised.
+func ridgeSolve(a, b []float64, d int, ridge float64) []float64 {
+	for r := 0; r < d; r++ {
+		for c := 0; c < r; c++ {
+			a[c*d+r] = a[r*d+c]
+		}
+		if r < d-1 {
+			a[r*d+r] += ridge
+		}
+	}
+	w := append([]float64(nil), b...)
+	if !linalg.Cholesky(a, d) {
+		fatalf("bound: the ridge system is not positive definite")
+	}
+	linalg.CholSolve(a, d, w)
+	return w
+}
+
+// subsetLPM fits the ridge regression of crossFitLPM to m rows drawn at
+// random (seed) and returns its predictions for every row.
+func subsetLPM(p *pred, ridge float64, m int, seed uint64) []float64 {
+	N := len(p.label)
+	d, feat := lpmFeatures(p)
 	rng := rand.New(rand.NewPCG(seed, 77))
 	rows := rng.Perm(N)[:min(m, N)]
 	a := make([]float64, d*d)
@@ -325,15 +302,7 @@ func subsetLPM(p *pred, ridge float64, m int, seed uint64) []float64 {
 			}
 		}
 	}
-	for r := 0; r < d; r++ {
-		for c := 0; c < r; c++ {
-			a[c*d+r] = a[r*d+c]
-		}
-		if r < d-1 {
-			a[r*d+r] += ridge
-		}
-	}
-	w := solveSPD(a, d, b)
+	w := ridgeSolve(a, b, d, ridge)
 	f := make([]float64, N)
 	for i := 0; i < N; i++ {
 		feat(i, x)
@@ -394,7 +363,11 @@ func subsetKernel(p *pred, m int, seed uint64, tau, lambda float64) []float64 {
 		}
 		res[r] = y - base(i)
 	}
-	alpha := solveSPD(K, M, res)
+	if !linalg.Cholesky(K, M) {
+		fatalf("bound: the kernel system is not positive definite")
+	}
+	alpha := res
+	linalg.CholSolve(K, M, alpha)
 	f := make([]float64, N)
 	for i := 0; i < N; i++ {
 		s := base(i)
