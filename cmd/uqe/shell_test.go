@@ -82,7 +82,10 @@ func TestShellInterrupt(t *testing.T) {
 	intr <- os.Interrupt
 	io.WriteString(feed, "SELECT 7 AS\n")
 	// wait until the shell has read the unfinished line, then interrupt
-	for !strings.Contains(stdout.String(), "...> ") {
+	for deadline := time.Now().Add(time.Minute); !strings.Contains(stdout.String(), "...> "); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the shell never asked for the rest of the statement; stdout:\n%s", stdout.String())
+		}
 		time.Sleep(10 * time.Millisecond)
 	}
 	intr <- os.Interrupt
