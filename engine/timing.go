@@ -42,6 +42,10 @@ func timeCalls(b llm.Backend) llm.Backend {
 	return t
 }
 
+// Unwrap exposes the timed backend (for optional interfaces such as
+// llm.AnchorWriter).
+func (t *timedBackend) Unwrap() llm.Backend { return t.Backend }
+
 func (t *timedBackend) callMS() float64 { return float64(t.ns.Load()) / 1e6 }
 
 func (t *timedBackend) since(start time.Time) { t.ns.Add(int64(time.Since(start))) }

@@ -1,6 +1,8 @@
 package executor
 
 import (
+	"context"
+
 	"github.com/uqe-dev/uqe/planner"
 	"github.com/uqe-dev/uqe/sampling"
 	"github.com/uqe-dev/uqe/textfeat"
@@ -22,7 +24,10 @@ import (
 //   - prior: with exactly one atom and an Embedder, each row's zero-shot
 //     score, the cosine of its windows with the phrase's embedding
 //     combined by textfeat.CombineScores (0.5·max + 0.5·mean; a short
-//     text's plain cosine); nil otherwise.
+//     text's plain cosine); when the model can write contrast anchors for
+//     the phrase (llm.AnchorWriter: one call per phrase, cached, no row
+//     sent), the cosine with its positive anchor minus the cosine with its
+//     negative one instead; nil otherwise.
 //
 // The windows and the phrase are embedded in one call. With no rows all
 // are nil.
@@ -57,8 +62,24 @@ func (x *Exec) rowFeatures(be *batchEnv, atoms []*planner.NLExpr, rows []int, wi
 func (x *Exec) embedRows(texts []string, phrase string, withPrior bool) ([][]float32, []float64, error) {
 	wins, off := textfeat.Split(texts, true)
 	in := wins
+	var pos, neg string
+	anchored := false
 	if withPrior {
 		in = append(wins[:len(wins):len(wins)], phrase)
+		if aw, ok := x.Model.(anchorModel); ok {
+			var err error
+			if pos, neg, anchored, err = aw.Anchors(x.Ctx, phrase); err != nil {
+				if x.Ctx.Err() != nil {
+					return nil, nil, err
+				}
+				// The anchors only sharpen the prior: a model that cannot
+				// write valid ones leaves the phrase's own similarity.
+				anchored = false
+			}
+			if anchored {
+				in = append(in, pos, neg)
+			}
+		}
 	}
 	vs, err := x.Embedder.Embed(x.Ctx, in)
 	if err != nil {
@@ -69,14 +90,27 @@ func (x *Exec) embedRows(texts []string, phrase string, withPrior bool) ([][]flo
 	if !withPrior {
 		return emb, nil, nil
 	}
-	pv := vs[len(wins)]
-	prior := d.Prior(func(v []float32) float64 {
-		// Unit vectors: the cosine is the dot product.
+	// Unit vectors: the cosine is the dot product.
+	cos := func(v, w []float32) float64 {
 		var s float32
 		for j := range v {
-			s += v[j] * pv[j]
+			s += v[j] * w[j]
 		}
 		return float64(s)
-	})
-	return emb, prior, nil
+	}
+	pv := vs[len(wins)]
+	score := func(v []float32) float64 { return cos(v, pv) }
+	if anchored {
+		// the model's contrast anchors: similarity to a typical true row
+		// minus similarity to a typical false one
+		av, bv := vs[len(wins)+1], vs[len(wins)+2]
+		score = func(v []float32) float64 { return cos(v, av) - cos(v, bv) }
+	}
+	return emb, d.Prior(score), nil
+}
+
+// anchorModel is a model layer that may write a phrase's contrast anchors
+// (llm.Client.Anchors; ok is false when its backend cannot).
+type anchorModel interface {
+	Anchors(ctx context.Context, instruction string) (pos, neg string, ok bool, err error)
 }

@@ -852,31 +852,24 @@ func bitsLen(n int) int {
 }
 
 // population describes the rows to rank for sampling.TopScores: their
-// embeddings and, as the prior, their similarity to the ranking phrase
-// (negated for ASC, so that higher always means earlier in the order).
+// embeddings (long texts in windows) and, as the prior, their zero-shot
+// score for the ranking phrase (rowFeatures' prior, negated for ASC, so
+// that higher always means earlier in the order).
 func (s *semRankOp) population(rows []llm.Row) (*sampling.Population, error) {
-	texts := make([]string, len(rows)+1)
+	texts := make([]string, len(rows))
 	for i, r := range rows {
 		texts[i] = r.Text()
 	}
-	texts[len(rows)] = s.n.Key.Text
-	vs, err := s.x.Embedder.Embed(s.x.Ctx, texts)
+	emb, prior, err := s.x.embedRows(texts, s.n.Key.Text, true)
 	if err != nil {
 		return nil, err
 	}
-	q := vs[len(rows)]
-	prior := make([]float64, len(rows))
-	for i := range rows {
-		var d float32
-		for j := range q {
-			d += vs[i][j] * q[j]
-		}
-		prior[i] = float64(d)
-		if !s.n.Desc {
+	if !s.n.Desc {
+		for i := range prior {
 			prior[i] = -prior[i]
 		}
 	}
-	return &sampling.Population{N: len(rows), Emb: vs[:len(rows)], Prior: prior}, nil
+	return &sampling.Population{N: len(rows), Emb: emb, Prior: prior}, nil
 }
 
 // RankReserve is the rows a ranking of n rows under LIMIT k (0: none)

@@ -202,6 +202,29 @@ func (c *Client) Taxonomy(ctx context.Context, instruction string, sample []Row,
 	}, encNames, decNames)
 }
 
+// Anchors returns the backend's contrast anchors for instruction (see
+// AnchorWriter); ok is false when the backend cannot write them. The
+// answer is cached like any other; the call sends no row, so the budget
+// is not charged.
+func (c *Client) Anchors(ctx context.Context, instruction string) (pos, neg string, ok bool, err error) {
+	aw, ok := anchorWriter(c.b)
+	if !ok {
+		return "", "", false, nil
+	}
+	key := CacheKey(c.name, "anchors", instruction)
+	v, err := single(c, ctx, key, nil, func(ctx context.Context) ([]string, Usage, error) {
+		p, n, u, err := aw.Anchors(ctx, instruction)
+		return []string{p, n}, u, err
+	}, encNames, func(b []byte) ([]string, bool) {
+		v, ok := decNames(b)
+		return v, ok && len(v) == 2
+	})
+	if err != nil {
+		return "", "", false, err
+	}
+	return v[0], v[1], true, nil
+}
+
 // Compare returns the probability that a ranks before b on the criterion
 // (it counts as two rows judged).
 func (c *Client) Compare(ctx context.Context, instruction string, a, b Row) (float64, error) {

@@ -144,6 +144,33 @@ type Backend interface {
 	Price() (inputPerMTok, outputPerMTok float64)
 }
 
+// AnchorWriter is a backend that can describe an instruction by contrast,
+// for the zero-shot prior of sampling and search: pos is a short text
+// typical of rows for which the instruction holds, neg one typical of rows
+// of the same kind for which it does not. A row's prior is then its
+// similarity to pos minus its similarity to neg, which ranks rows better
+// than the similarity to the instruction itself (bench/evaluate measures
+// both: "COUNT with the engine's own prior").
+type AnchorWriter interface {
+	Anchors(ctx context.Context, instruction string) (pos, neg string, u Usage, err error)
+}
+
+// anchorWriter finds an AnchorWriter in b or in the backends it wraps (a
+// wrapper exposes its inner backend with Unwrap() Backend).
+func anchorWriter(b Backend) (AnchorWriter, bool) {
+	for b != nil {
+		if a, ok := b.(AnchorWriter); ok {
+			return a, true
+		}
+		u, ok := b.(interface{ Unwrap() Backend })
+		if !ok {
+			return nil, false
+		}
+		b = u.Unwrap()
+	}
+	return nil, false
+}
+
 // EstimateTokens estimates the tokens of a text (about 4 characters per
 // token for English), for budgeting and for backends that do not report
 // usage.

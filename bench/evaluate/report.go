@@ -331,9 +331,9 @@ func (r *report) render() string {
 		}
 		w("| %s | %s | %s | %d | %s | %s | %.3f | %.3f |\n", p.name, p.phrase, p.dataset, p.n, pct(p.rate), cls, p.auc, p.phraseAUC)
 	}
-	w("\nPrior AUC: how well a zero-shot prior ranks true rows above false ones (0.5 = chance). *anchors*: cos(row, positive anchor) − cos(row, negative anchor), two hand-written descriptive phrases per predicate (listed at the end); *phrase*: cos(row, the phrase), which is what the engine computes from a query alone. This report's estimators use the **%s** prior", c.priorKind)
+	w("\nPrior AUC: how well a zero-shot prior ranks true rows above false ones (0.5 = chance). *anchors*: cos(row, positive anchor) − cos(row, negative anchor), two hand-written descriptive phrases per predicate (listed at the end); *phrase*: cos(row, the phrase), which is what the engine computes from a query alone when its model cannot write anchors (the `sim` and `local` backends). With a model that can (the `openai` backend: one call per phrase, no row sent, cached), the engine's prior has the anchors' form, cos(row, positive) − cos(row, negative), with anchors the model wrote: the *anchors* figures then describe it as far as the model's anchors are as descriptive as the hand-written ones (not measured here: the sim cannot write). This report's estimators use the **%s** prior", c.priorKind)
 	if c.priorKind == "anchors" {
-		w(": what the engine reaches when the phrase is as descriptive as the anchors; the section \"COUNT with the engine's own prior\" below measures `auto` with the phrase alone")
+		w(": what the engine reaches with anchors as descriptive as these; the section \"COUNT with the engine's own prior\" below measures `auto` with the phrase alone")
 	}
 	w(".\n\n")
 
@@ -575,7 +575,7 @@ func (r *report) writeOwnPrior(w func(string, ...any)) {
 		return x.relErr / u.relErr
 	}
 	w("## COUNT with the engine's own prior\n\n")
-	w("The tables above give the estimators the anchors' prior (two hand-written descriptive phrases per predicate). From a query alone the engine has only the phrase, so its prior is cos(row, phrase). Here `prior-neyman` and `auto` at B=%d run with that prior (same seeds); each cell is the mean relative error's ratio to uniform's (and, for `auto` with the phrase prior, its interval coverage).\n\n", b)
+	w("The tables above give the estimators the anchors' prior (two hand-written descriptive phrases per predicate). From a query alone, with a model that cannot write anchors, the engine has only the phrase, so its prior is cos(row, phrase). Here `prior-neyman` and `auto` at B=%d run with that prior (same seeds); each cell is the mean relative error's ratio to uniform's (and, for `auto` with the phrase prior, its interval coverage).\n\n", b)
 	for _, noise := range c.noises {
 		w("### noise %.2f\n\n", noise)
 		w("| predicate | phrase | AUC anchors | AUC phrase | auto, anchors | auto, phrase | coverage | prior-neyman, phrase |\n|---|---|---:|---:|---:|---:|---:|---:|\n")
@@ -607,9 +607,9 @@ func (r *report) writeOwnPrior(w func(string, ...any)) {
 
 func priorText(kind string) string {
 	if kind == "phrase" {
-		return "cos(row, the predicate's phrase), what the engine computes from a query alone"
+		return "cos(row, the predicate's phrase), what the engine computes from a query alone when its model cannot write anchors"
 	}
-	return "cos(row, positive anchor) − cos(row, negative anchor), from two hand-written descriptive phrases per predicate (listed at the end); the engine, which has only the query's phrase, computes cos(row, phrase) instead, and the section \"COUNT with the engine's own prior\" measures what that costs"
+	return "cos(row, positive anchor) − cos(row, negative anchor), from two hand-written descriptive phrases per predicate (listed at the end); the engine computes the same form from anchors its model writes (openai backend), or cos(row, phrase) when the model cannot write them, and the section \"COUNT with the engine's own prior\" measures what the latter costs"
 }
 
 // writeBounds renders the section on what the features allow.

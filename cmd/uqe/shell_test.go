@@ -42,6 +42,9 @@ func TestShellInterrupt(t *testing.T) {
 	var once sync.Once
 	srv := llmtest.Start(t, llmtest.Options{
 		Answer: func(q llmtest.Query) any {
+			if q.Op == "anchors" {
+				return [2]string{"WIN a FREE prize, text CLAIM now", "see you at home later"}
+			}
 			var s string
 			for _, v := range q.Row.Fields {
 				s += v
@@ -49,7 +52,7 @@ func TestShellInterrupt(t *testing.T) {
 			return len(s)%3 == 0
 		},
 		Faults: func(n int) *llmtest.Fault {
-			if n <= 2 {
+			if n <= 3 { // the anchors, then two calls of judgements
 				return nil
 			}
 			once.Do(func() { close(stalled) })
@@ -77,7 +80,7 @@ func TestShellInterrupt(t *testing.T) {
 	select {
 	case <-stalled:
 	case <-time.After(time.Minute):
-		t.Fatal("the model was never asked a third time")
+		t.Fatal("the model was never asked a fourth time")
 	}
 	intr <- os.Interrupt
 	io.WriteString(feed, "SELECT 7 AS\n")

@@ -168,6 +168,20 @@ func (s *Server) answer(c *Chat, f Fault) (string, []float64, error) {
 			return "", nil, fmt.Errorf("llmtest: taxonomy answer %T is not a []string", a)
 		}
 		content = string(mustJSON(map[string]any{"categories": cats}))
+	case "anchors":
+		ins := ""
+		if len(c.Instructions) > 0 {
+			ins = c.Instructions[0]
+		}
+		a, err := ask(Query{Op: c.Op, Instruction: ins})
+		if err != nil {
+			return "", nil, err
+		}
+		pair, ok := a.([2]string)
+		if !ok {
+			return "", nil, fmt.Errorf("llmtest: anchors answer %T is not a [2]string", a)
+		}
+		content = string(mustJSON(map[string]any{"positive": pair[0], "negative": pair[1]}))
 	case "compare":
 		ins := ""
 		if len(c.Instructions) > 0 {

@@ -30,7 +30,7 @@ import (
 
 // Query is one question the server asks the test's Answer function.
 type Query struct {
-	// Op is judge, extract, taxonomy, score or compare.
+	// Op is judge, extract, taxonomy, score, compare or anchors.
 	Op string
 	// Instruction is the predicate (judge), the attribute (extract) or the
 	// criterion (taxonomy, score, compare); Index its position among the
@@ -60,7 +60,8 @@ func P(p float64) *float64 { return &p }
 
 // AnswerFunc answers one query. Judge and compare: a bool or a Verdict (a
 // bool b means Verdict{Value: b, Prob: 1 or 0}); extract: any JSON value
-// (nil is null); score: a float64; taxonomy: a []string. Returning an error
+// (nil is null); score: a float64; taxonomy: a []string; anchors: a
+// [2]string (positive, negative). Returning an error
 // makes the server answer HTTP 500 with its text.
 type AnswerFunc func(q Query) any
 

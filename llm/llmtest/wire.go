@@ -17,7 +17,7 @@ import (
 //   - the system message lists the instructions one per line as
 //     `p<i>: "<json string>"` (Judge predicates), `a<i>: "<json string>" ...`
 //     (Extract attributes) or `instruction: "<json string>"` (Taxonomy, Score,
-//     Compare), and for Taxonomy `Maximum number of categories: <n>`;
+//     Compare, Anchors), and for Taxonomy `Maximum number of categories: <n>`;
 //   - the user message's first text part holds the rows as a JSON array
 //     between a line `<<ROWS-<hex>>>` and a line `<<END-ROWS-<hex>>>`, each
 //     row `{"id":"r0","fields":{name: text, ...},"images":[name, ...]}`;
@@ -51,7 +51,8 @@ type Chat struct {
 	// Logprobs and TopLogprobs as requested.
 	Logprobs    bool
 	TopLogprobs int
-	// Op is the operation: judge, extract, taxonomy, score or compare.
+	// Op is the operation: judge, extract, taxonomy, score, compare or
+	// anchors.
 	Op string
 	// Instructions are the predicates/attributes (Judge, Extract) or the
 	// single instruction (others).

@@ -606,3 +606,48 @@ func TestEmbeddingsServer(t *testing.T) {
 		}
 	}
 }
+
+// TestAnchors: the anchors operation sends the instruction and no row,
+// parses the two texts, and asks again when the answer is not two
+// distinct non-empty texts; through a Client the answer is cached.
+func TestAnchors(t *testing.T) {
+	n := 0
+	srv := llmtest.Start(t, llmtest.Options{Answer: func(q llmtest.Query) any {
+		if q.Op != "anchors" {
+			return nil
+		}
+		n++
+		if n == 1 {
+			return [2]string{"same", "same"} // invalid: asked again
+		}
+		return [2]string{"My card was stolen yesterday, please block it.", "How do I change my PIN?"}
+	}})
+	b, _ := newBackend(t, srv, "gpt-4o-mini", nil)
+	pos, neg, u, err := b.Anchors(context.Background(), "the customer reports a lost or stolen card")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pos != "My card was stolen yesterday, please block it." || neg != "How do I change my PIN?" {
+		t.Errorf("anchors %q / %q", pos, neg)
+	}
+	if u.Calls != 2 || u.Retries != 1 || u.RowsJudged != 0 {
+		t.Errorf("usage %+v", u)
+	}
+	c, err := llmtest.ParseChat(srv.ChatRequests()[0].Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Op != "anchors" || len(c.Instructions) != 1 || c.Instructions[0] != "the customer reports a lost or stolen card" || len(c.Rows) != 0 {
+		t.Errorf("request: op %q instructions %q rows %d", c.Op, c.Instructions, len(c.Rows))
+	}
+	cl := llm.NewClient(b, llm.Options{Cache: llm.NewMemoryCache()})
+	for i := 0; i < 2; i++ {
+		p, q, ok, err := cl.Anchors(context.Background(), "the tweet complains about long lines")
+		if err != nil || !ok || p == "" || q == "" {
+			t.Fatalf("client anchors: %q %q %v %v", p, q, ok, err)
+		}
+	}
+	if got := len(srv.ChatRequests()); got != 3 {
+		t.Errorf("%d requests after two client calls for one instruction, want 3 (one cached)", got)
+	}
+}

@@ -249,6 +249,17 @@ func (b *Backend) Taxonomy(ctx context.Context, instruction string, sample []llm
 	return out, u, err
 }
 
+// Anchors writes the instruction's contrast anchors (llm.AnchorWriter): a
+// short text typical of rows for which it holds and one typical of rows
+// for which it does not. No row is sent.
+func (b *Backend) Anchors(ctx context.Context, instruction string) (pos, neg string, u llm.Usage, err error) {
+	ctx, st := withStats(ctx)
+	defer finish(st, &u)
+	v, err := whole(ctx, b, call{op: "anchors", system: anchorsSystem(instruction), schema: anchorsSchema()}, &u,
+		func(r *reply) ([2]string, bool) { return r.anchors() })
+	return v[0], v[1], u, err
+}
+
 // Compare returns the probability that row a ranks before row b.
 func (b *Backend) Compare(ctx context.Context, instruction string, a, bb llm.Row) (p float64, u llm.Usage, err error) {
 	ctx, st := withStats(ctx)

@@ -466,6 +466,19 @@ func (r *reply) taxonomy(max int) ([]string, bool) {
 	return out, len(out) > 0
 }
 
+// anchors validates an anchors reply: two non-empty texts.
+func (r *reply) anchors() ([2]string, bool) {
+	var ans struct {
+		Positive *string `json:"positive"`
+		Negative *string `json:"negative"`
+	}
+	if json.Unmarshal([]byte(r.body), &ans) != nil || ans.Positive == nil || ans.Negative == nil {
+		return [2]string{}, false
+	}
+	p, n := strings.TrimSpace(*ans.Positive), strings.TrimSpace(*ans.Negative)
+	return [2]string{p, n}, p != "" && n != "" && p != n
+}
+
 // compare validates a compare reply.
 func (r *reply) compare() (float64, bool) {
 	var ans struct {

@@ -316,6 +316,14 @@ func taxonomySchema() []byte {
 	return b
 }
 
+func anchorsSchema() []byte {
+	b, _ := json.Marshal(object(map[string]any{
+		"positive": map[string]any{"type": "string"},
+		"negative": map[string]any{"type": "string"},
+	}, "positive", "negative"))
+	return b
+}
+
 func compareSchema() []byte {
 	b, _ := json.Marshal(object(map[string]any{
 		"first":       map[string]any{"type": "boolean"},
@@ -352,6 +360,12 @@ func taxonomySystem(instruction string, max int) string {
 	return systemMessage("taxonomy",
 		"Propose the categories of the attribute described below, judging from the sample rows: short, distinct category names such that every row falls into exactly one of them.",
 		lines, taxonomySchema())
+}
+
+func anchorsSystem(instruction string) string {
+	return systemMessage("anchors",
+		"The criterion below will be decided for many rows of a table. Write two short texts, each two or three sentences in the style of such rows: positive, a typical row for which the criterion clearly holds; negative, a typical row of the same kind of data for which it clearly does not hold. Describe concrete content; do not merely negate the criterion. There are no rows in this request.",
+		[]string{"instruction: " + quote(instruction)}, anchorsSchema())
 }
 
 func scoreSystem(instruction string, nrows int) string {
