@@ -8,6 +8,7 @@ package executor
 
 import (
 	"context"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -54,7 +55,9 @@ type Exec struct {
 	// TargetError, when > 0, lets an estimate stop sampling once its
 	// interval's relative half-width is at most this.
 	TargetError float64
-	// Progress, if set, receives running estimates (online aggregation).
+	// Progress, if set, receives running estimates (online aggregation)
+	// and the progress of searches and budgeted rankings; "" clears the
+	// line.
 	Progress func(string)
 	// Approximate is set when the statement's answers are approximate
 	// (the local model, or a sampled estimate).
@@ -372,4 +375,28 @@ func (x *Exec) confidence() float64 {
 		return 0.95
 	}
 	return x.Confidence
+}
+
+// progressEvery is the shortest interval between two progress lines of a
+// search or a ranking (their model calls are small and frequent).
+const progressEvery = 200 * time.Millisecond
+
+// progressLine returns a function that shows msg() through x.Progress at
+// most every progressEvery (nil without x.Progress), and one that clears
+// the line.
+func (x *Exec) progressLine(msg func() string) (tick, done func()) {
+	if x.Progress == nil {
+		return func() {}, func() {}
+	}
+	var last time.Time
+	return func() {
+			if now := time.Now(); now.Sub(last) >= progressEvery {
+				last = now
+				x.Progress(msg())
+			}
+		}, func() {
+			if !last.IsZero() {
+				x.Progress("")
+			}
+		}
 }

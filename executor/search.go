@@ -56,7 +56,13 @@ func (x *Exec) search(n *planner.SemFilter, m Model, be *batchEnv) ([]bool, erro
 		return nil, err
 	}
 	pop := &sampling.Population{N: len(need), Emb: emb, Lex: lex, Prior: prior}
+	judgedSoFar, foundSoFar := 0, 0
+	tick, done := x.progressLine(func() string {
+		return fmt.Sprintf("search: %d rows judged, %d of %d found", judgedSoFar, foundSoFar, k)
+	})
+	defer done()
 	oracle := func(ctx context.Context, idx []int) ([]bool, error) {
+		defer tick()
 		br := make([]int, len(idx))
 		for i, j := range idx {
 			br[i] = need[j]
@@ -74,6 +80,10 @@ func (x *Exec) search(n *planner.SemFilter, m Model, be *batchEnv) ([]bool, erro
 				return nil, err
 			}
 			out[i], _ = value.Truth(v)
+			judgedSoFar++
+			if out[i] {
+				foundSoFar++
+			}
 		}
 		return out, nil
 	}

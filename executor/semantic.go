@@ -718,7 +718,14 @@ func (s *semRankOp) Next() (arrow.RecordBatch, error) {
 			if err != nil {
 				return nil, err
 			}
+			scoredSoFar := 0
+			tick, done := s.x.progressLine(func() string {
+				return fmt.Sprintf("ranking: %d of %d rows scored (budget)", scoredSoFar, keep)
+			})
+			defer done()
 			oracle := func(ctx context.Context, r []int) ([]float64, error) {
+				defer tick()
+				scoredSoFar += len(r)
 				srows := make([]llm.Row, len(r))
 				for i, j := range r {
 					srows[i] = rows[j]
