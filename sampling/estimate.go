@@ -162,12 +162,17 @@ func (s *sampler) judge(ctx context.Context, oracle Oracle, rows []int, strat []
 		return errs.New(errs.Internal, "sampling: oracle returned %d verdicts for %d rows", len(ys), len(rows))
 	}
 	for k, r := range rows {
-		s.pos[strat[k]] = append(s.pos[strat[k]], len(s.rows))
-		s.rows = append(s.rows, r)
-		s.strat = append(s.strat, strat[k])
-		s.y = append(s.y, ys[k])
+		s.record(r, strat[k], ys[k])
 	}
 	return nil
+}
+
+// record adds a judged row of stratum h with verdict y to the sample.
+func (s *sampler) record(row, h int, y bool) {
+	s.pos[h] = append(s.pos[h], len(s.rows))
+	s.rows = append(s.rows, row)
+	s.strat = append(s.strat, h)
+	s.y = append(s.y, y)
 }
 
 // judgeRound judges a round's rows (strat: each row's stratum). With
@@ -230,13 +235,9 @@ func (s *sampler) judgeRound(ctx context.Context, oracle Oracle, rows, strat []i
 		from += len(part)
 	}
 	for k, r := range rows {
-		if verdict[k] == 0 {
-			continue
+		if verdict[k] != 0 {
+			s.record(r, strat[k], verdict[k] == 2)
 		}
-		s.pos[strat[k]] = append(s.pos[strat[k]], len(s.rows))
-		s.rows = append(s.rows, r)
-		s.strat = append(s.strat, strat[k])
-		s.y = append(s.y, verdict[k] == 2)
 	}
 	return err
 }

@@ -3,6 +3,7 @@ package sampling
 import (
 	"context"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/uqe-dev/uqe/internal/linalg"
@@ -80,30 +81,25 @@ func TopScores(ctx context.Context, p *Population, oracle ScoreOracle, budget, k
 	}
 	step := max(1, (budget-first+topRounds-1)/topRounds)
 	for len(rows) < budget {
-		pred := scoreProxy(p, rows, scores)
-		var cand []int
-		for i := 0; i < p.N; i++ {
-			if !scored[i] {
-				cand = append(cand, i)
-			}
-		}
-		if len(cand) == 0 {
-			break
-		}
-		m := min(len(cand), step, budget-len(rows))
-		// the prior's order among the unscored rows
-		byPrior := make([]int, 0, len(cand))
+		// the unscored rows in the prior's order
+		var byPrior []int
 		for _, i := range order {
 			if !scored[i] {
 				byPrior = append(byPrior, i)
 			}
 		}
+		if len(byPrior) == 0 {
+			break
+		}
+		m := min(len(byPrior), step, budget-len(rows))
 		next := byPrior[:m]
-		if pred != nil {
+		if pred := scoreProxy(p, rows, scores); pred != nil {
 			// half of the round in the proxy's order, half in the
 			// prior's (interleaved): the proxy learns from few high
 			// scores, and where it has not learned yet the prior keeps
 			// the round as good as scoring in the prior's order
+			cand := slices.Clone(byPrior)
+			slices.Sort(cand) // ties (identical rows) in row order
 			sort.SliceStable(cand, func(a, b int) bool { return pred[cand[a]] > pred[cand[b]] })
 			next = make([]int, 0, m)
 			taken := map[int]bool{}
